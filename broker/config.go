@@ -1,0 +1,167 @@
+package broker
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/booster-mq/booster/compat"
+)
+
+// Config holds a broker's settings under their broker.conf keys.
+type Config struct {
+	BrokerClusterName           string        `conf:"brokerClusterName"`
+	BrokerName                  string        `conf:"brokerName"`
+	BrokerID                    int64         `conf:"brokerId"`
+	NamesrvAddr                 string        `conf:"namesrvAddr"`
+	BrokerIP1                   string        `conf:"brokerIP1"`
+	BrokerIP2                   string        `conf:"brokerIP2"`
+	ListenHost                  string        `conf:"listenHost"`
+	ListenPort                  int           `conf:"listenPort"`
+	HAListenPort                int           `conf:"haListenPort"`
+	StorePathRootDir            string        `conf:"storePathRootDir"`
+	StorePathCommitLog          string        `conf:"storePathCommitLog"`
+	MappedFileSizeCommitLog     int64         `conf:"mappedFileSizeCommitLog"`
+	MappedFileSizeConsumeQueue  int64         `conf:"mappedFileSizeConsumeQueue"`
+	FlushDiskType               string        `conf:"flushDiskType"`
+	FlushIntervalCommitLog      int           `conf:"flushIntervalCommitLog"`
+	FlushCommitLogLeastPages    int           `conf:"flushCommitLogLeastPages"`
+	SyncFlushTimeout            int           `conf:"syncFlushTimeout"`
+	BrokerRole                  string        `conf:"brokerRole"`
+	BrokerPermission            int           `conf:"brokerPermission"`
+	AutoCreateTopicEnable       bool          `conf:"autoCreateTopicEnable"`
+	AutoCreateSubscriptionGroup bool          `conf:"autoCreateSubscriptionGroup"`
+	DefaultTopicQueueNums       int           `conf:"defaultTopicQueueNums"`
+	ClusterTopicEnable          bool          `conf:"clusterTopicEnable"`
+	BrokerTopicEnable           bool          `conf:"brokerTopicEnable"`
+	TraceTopicEnable            bool          `conf:"traceTopicEnable"`
+	MsgTraceTopicName           string        `conf:"msgTraceTopicName"`
+	RegisterNameServerPeriod    int           `conf:"registerNameServerPeriod"`
+	RegisterBrokerTimeoutMills  int           `conf:"registerBrokerTimeoutMills"`
+	MaxMessageSize              int           `conf:"maxMessageSize"`
+	LongPollingEnable           bool          `conf:"longPollingEnable"`
+	ShortPollingTimeMills       int           `conf:"shortPollingTimeMills"`
+	FileReservedTime            int           `conf:"fileReservedTime"`
+	DeleteWhen                  string        `conf:"deleteWhen"`
+	MessageDelayLevel           string        `conf:"messageDelayLevel"`
+	EnablePropertyFilter        bool          `conf:"enablePropertyFilter"`
+	FlushConsumerOffsetInterval time.Duration `conf:"flushConsumerOffsetInterval"`
+	// TransferMsgByHeap is accepted for compatibility; Booster always
+	// writes pull bodies straight from the mapped commit log.
+	TransferMsgByHeap bool `conf:"transferMsgByHeap"`
+}
+
+// DefaultConfig returns Apache's defaults, with the store under ./data.
+func DefaultConfig() Config {
+	return Config{
+		BrokerClusterName:           "DefaultCluster",
+		BrokerName:                  "broker-a",
+		BrokerID:                    0,
+		ListenPort:                  10911,
+		StorePathRootDir:            "data",
+		MappedFileSizeCommitLog:     1 << 30,
+		MappedFileSizeConsumeQueue:  300000 * 20,
+		FlushDiskType:               "ASYNC_FLUSH",
+		FlushIntervalCommitLog:      500,
+		FlushCommitLogLeastPages:    4,
+		SyncFlushTimeout:            5000,
+		BrokerRole:                  "ASYNC_MASTER",
+		BrokerPermission:            compat.PermRead | compat.PermWrite,
+		AutoCreateTopicEnable:       true,
+		AutoCreateSubscriptionGroup: true,
+		DefaultTopicQueueNums:       8,
+		ClusterTopicEnable:          true,
+		BrokerTopicEnable:           true,
+		MsgTraceTopicName:           "RMQ_SYS_TRACE_TOPIC",
+		RegisterNameServerPeriod:    30000,
+		RegisterBrokerTimeoutMills:  24000,
+		MaxMessageSize:              4 * 1024 * 1024,
+		LongPollingEnable:           true,
+		ShortPollingTimeMills:       1000,
+		FileReservedTime:            72,
+		DeleteWhen:                  "04",
+		MessageDelayLevel:           "1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h",
+		FlushConsumerOffsetInterval: 5 * time.Second,
+		TransferMsgByHeap:           true,
+	}
+}
+
+// Set applies one broker.conf key. Unknown keys report known=false and
+// are not an error.
+func (c *Config) Set(key, value string) (known bool, err error) {
+	return compat.SetConf(c, key, value)
+}
+
+// Properties lists the config as broker.conf pairs (GET_BROKER_CONFIG).
+func (c *Config) Properties() []compat.Property { return compat.ConfProperties(c) }
+
+// Validate returns every problem with the config, joined.
+func (c *Config) Validate() error {
+	var errs []error
+	if c.BrokerClusterName == "" {
+		errs = append(errs, errors.New("brokerClusterName is empty"))
+	}
+	if c.BrokerName == "" {
+		errs = append(errs, errors.New("brokerName is empty"))
+	}
+	if c.ListenPort <= 2 || c.ListenPort > 65535 {
+		errs = append(errs, fmt.Errorf("listenPort %d out of range", c.ListenPort))
+	}
+	switch c.FlushDiskType {
+	case "ASYNC_FLUSH", "SYNC_FLUSH":
+	default:
+		errs = append(errs, fmt.Errorf("flushDiskType %q is neither ASYNC_FLUSH nor SYNC_FLUSH", c.FlushDiskType))
+	}
+	switch c.BrokerRole {
+	case "ASYNC_MASTER", "SYNC_MASTER", "SLAVE":
+	default:
+		errs = append(errs, fmt.Errorf("brokerRole %q is not ASYNC_MASTER, SYNC_MASTER or SLAVE", c.BrokerRole))
+	}
+	if c.DefaultTopicQueueNums <= 0 {
+		errs = append(errs, fmt.Errorf("defaultTopicQueueNums %d must be positive", c.DefaultTopicQueueNums))
+	}
+	if c.StorePathRootDir == "" {
+		errs = append(errs, errors.New("storePathRootDir is empty"))
+	}
+	if c.MaxMessageSize <= 0 {
+		errs = append(errs, errors.New("maxMessageSize must be positive"))
+	}
+	return errors.Join(errs...)
+}
+
+// NamesrvAddrs splits namesrvAddr on ';'.
+func (c *Config) NamesrvAddrs() []string {
+	var out []string
+	for _, a := range strings.Split(c.NamesrvAddr, ";") {
+		if a = strings.TrimSpace(a); a != "" {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// AdvertisedIP is brokerIP1, or 127.0.0.1 when unset (Booster never
+// guesses a non-loopback address; set brokerIP1 for remote clients).
+func (c *Config) AdvertisedIP() string {
+	if c.BrokerIP1 != "" {
+		return c.BrokerIP1
+	}
+	return "127.0.0.1"
+}
+
+// Addr is the advertised ip:listenPort.
+func (c *Config) Addr() string { return fmt.Sprintf("%s:%d", c.AdvertisedIP(), c.ListenPort) }
+
+// HAAddr is the advertised brokerIP2:haListenPort.
+func (c *Config) HAAddr() string {
+	ip := c.BrokerIP2
+	if ip == "" {
+		ip = c.AdvertisedIP()
+	}
+	port := c.HAListenPort
+	if port == 0 {
+		port = c.ListenPort + 1
+	}
+	return fmt.Sprintf("%s:%d", ip, port)
+}

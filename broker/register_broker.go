@@ -1,0 +1,142 @@
+package broker
+
+// The broker side of REGISTER_BROKER (103) and UNREGISTER_BROKER (104),
+// mirroring Java's BrokerOuterAPI.registerBrokerAll:
+//  1. The broker registers with every NameServer at start, every
+//     registerNameServerPeriod (30 s, clamped to 10-60 s), and at once after
+//     any topic change (triggerRegister).
+//  2. The body is the uncompressed RegisterBrokerBody with the whole topic
+//     table and its DataVersion; the header carries brokerName, brokerAddr,
+//     clusterName, haServerAddr, brokerId, heartbeatTimeoutMillis and the
+//     body's CRC32.
+//  3. Each NameServer keeps one long-lived connection: the NameServer drops
+//     a broker as soon as that connection closes.
+//  4. On Close the broker sends UNREGISTER_BROKER to every NameServer.
+
+import (
+	"context"
+	"hash/crc32"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/booster-mq/booster/codec"
+	"github.com/booster-mq/booster/compat"
+	"github.com/booster-mq/booster/wire"
+	"github.com/booster-mq/booster/wire/transport"
+)
+
+// triggerRegister asks the registration loop to register now.
+func (b *Broker) triggerRegister() {
+	select {
+	case b.registerNow <- struct{}{}:
+	default:
+	}
+}
+
+func (b *Broker) registerLoop() {
+	defer b.wg.Done()
+	period := time.Duration(min(max(b.cfg.RegisterNameServerPeriod, 10000), 60000)) * time.Millisecond
+	t := time.NewTicker(period)
+	defer t.Stop()
+	b.registerAll()
+	for {
+		select {
+		case <-b.stop:
+			return
+		case <-t.C:
+		case <-b.registerNow:
+		}
+		b.registerAll()
+	}
+}
+
+// nsClient returns a live connection to a NameServer, dialing if needed.
+func (b *Broker) nsClient(ctx context.Context, addr string) (*transport.Client, error) {
+	b.nsMu.Lock()
+	c := b.ns[addr]
+	b.nsMu.Unlock()
+	if c != nil && c.Err() == nil {
+		return c, nil
+	}
+	c, err := transport.Dial(ctx, addr)
+	if err != nil {
+		return nil, err
+	}
+	b.nsMu.Lock()
+	if old := b.ns[addr]; old != nil {
+		old.Close()
+	}
+	b.ns[addr] = c
+	b.nsMu.Unlock()
+	return c, nil
+}
+
+func (b *Broker) registerHeader() []wire.Field {
+	return []wire.Field{
+		{Key: "brokerName", Value: b.cfg.BrokerName},
+		{Key: "brokerAddr", Value: b.Addr()},
+		{Key: "clusterName", Value: b.cfg.BrokerClusterName},
+		{Key: "brokerId", Value: strconv.FormatInt(b.cfg.BrokerID, 10)},
+	}
+}
+
+// registerAll registers the topic table with every NameServer in parallel.
+func (b *Broker) registerAll() {
+	addrs := b.cfg.NamesrvAddrs()
+	if len(addrs) == 0 {
+		return
+	}
+	w := b.topics.wrapper()
+	if b.cfg.BrokerPermission&compat.PermWrite == 0 || b.cfg.BrokerPermission&compat.PermRead == 0 {
+		for _, tc := range w.TopicConfigTable {
+			tc.Perm &= b.cfg.BrokerPermission
+		}
+	}
+	body := codec.Encode(codec.RegisterBrokerBody{FilterServerList: []string{}, TopicConfigSerializeWrapper: w})
+	crc := int32(crc32.ChecksumIEEE(body))
+	var wg sync.WaitGroup
+	for _, addr := range addrs {
+		wg.Add(1)
+		go func(addr string) {
+			defer wg.Done()
+			ctx, cancel := b.ctx(time.Duration(b.cfg.RegisterBrokerTimeoutMills) * time.Millisecond)
+			defer cancel()
+			c, err := b.nsClient(ctx, addr)
+			if err != nil {
+				b.log.Warn("register broker: cannot reach NameServer", "namesrv", addr, "err", err)
+				return
+			}
+			req := wire.NewRequest(wire.RegisterBroker, append(b.registerHeader(),
+				wire.Field{Key: "haServerAddr", Value: b.cfg.HAAddr()},
+				wire.Field{Key: "heartbeatTimeoutMillis", Value: "120000"},
+				wire.Field{Key: "enableActingMaster", Value: "false"},
+				wire.Field{Key: "compressed", Value: "false"},
+				wire.Field{Key: "bodyCrc32", Value: strconv.FormatInt(int64(crc), 10)},
+			)...)
+			req.Body = body
+			resp, err := c.Invoke(ctx, req)
+			if err != nil {
+				b.log.Warn("register broker failed", "namesrv", addr, "err", err)
+				return
+			}
+			if resp.ResponseCode() != wire.Success {
+				b.log.Warn("register broker refused", "namesrv", addr, "code", resp.ResponseCode(), "remark", resp.Remark)
+			}
+		}(addr)
+	}
+	wg.Wait()
+}
+
+// unregisterAll tells every NameServer the broker is going away.
+func (b *Broker) unregisterAll() {
+	for _, addr := range b.cfg.NamesrvAddrs() {
+		ctx, cancel := b.ctx(3 * time.Second)
+		if c, err := b.nsClient(ctx, addr); err == nil {
+			if _, err := c.Invoke(ctx, wire.NewRequest(wire.UnregisterBroker, b.registerHeader()...)); err != nil {
+				b.log.Warn("unregister broker failed", "namesrv", addr, "err", err)
+			}
+		}
+		cancel()
+	}
+}

@@ -1,0 +1,261 @@
+package broker
+
+// SEND_MESSAGE (10), SEND_MESSAGE_V2 (310) and SEND_BATCH_MESSAGE (320),
+// mirroring Java's SendMessageProcessor.
+//
+// Header: SendMessageRequestHeader (long names for 10, a-n for 310/320):
+// producerGroup*, topic*, defaultTopic*, defaultTopicQueueNums*, queueId*,
+// sysFlag*, bornTimestamp*, flag*, properties, reconsumeTimes, unitMode,
+// maxReconsumeTimes, batch, bname.
+//
+// Behaviour:
+//  1. The broker must be writable (brokerPermission) and a master, else 16
+//     NO_PERMISSION / 14 SERVICE_NOT_AVAILABLE.
+//  2. The topic name is validated (13 MESSAGE_ILLEGAL on a bad name), the
+//     body checked against maxMessageSize and properties against 32767 B.
+//  3. An unknown topic is created from defaultTopic (TBW102) when
+//     autoCreateTopicEnable and the template has INHERIT perm, with
+//     min(defaultTopicQueueNums, template writeQueueNums) queues; %RETRY%
+//     topics are created with the group's retryQueueNums. Otherwise 17.
+//     A created topic is registered with the NameServers at once.
+//  4. queueId < 0 picks a random writable queue; queueId beyond the topic's
+//     queues answers 1 SYSTEM_ERROR.
+//  5. The broker adds CLUSTER and, when missing, UNIQ_KEY to properties,
+//     sets BORNHOST from the TCP peer and STOREHOST from brokerIP1.
+//  6. A batch body is split into records sharing the header's topic and
+//     queue (no %RETRY% topic, no delay, not transactional).
+//  7. WAIT=false skips the sync-flush wait.
+//
+// Response: msgId (offset msg id; comma-joined for a batch), queueId,
+// queueOffset (first message), transactionId (UNIQ_KEY) and ext MSG_REGION,
+// TRACE_ON. Codes: 0, 10 FLUSH_DISK_TIMEOUT, 1, 2, 13, 14, 16, 17.
+//
+// Not yet: delay levels, timer messages, transactions, retry-to-DLQ
+// rerouting (messaging-features issue).
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/booster-mq/booster/codec"
+	"github.com/booster-mq/booster/compat"
+	"github.com/booster-mq/booster/store"
+	"github.com/booster-mq/booster/wire"
+	"github.com/booster-mq/booster/wire/transport"
+)
+
+const maxPropertiesLength = 32767
+
+func (b *Broker) sendMessage(r *transport.Request) *wire.Command {
+	req := r.Cmd
+	h, err := codec.DecodeSendMessageRequestHeader(req)
+	if err != nil {
+		return wire.NewResponse(req, wire.SystemError, err.Error())
+	}
+	tc, resp := b.checkSend(req, &h)
+	if resp != nil {
+		return resp
+	}
+	queueID := h.QueueID
+	if queueID < 0 {
+		queueID = rand.Int32N(int32(max(tc.WriteQueueNums, 1)))
+	}
+	if int(queueID) >= max(tc.WriteQueueNums, tc.ReadQueueNums) {
+		return wire.NewResponse(req, wire.SystemError,
+			fmt.Sprintf("request queueId[%d] is illegal, %s Producer: %s", queueID, topicSummary(&tc), r.Conn.RemoteAddr()))
+	}
+	now := time.Now()
+	var msgs []*codec.Message
+	if req.RequestCode() == wire.SendBatchMessage || h.Batch {
+		if compat.IsRetryTopic(h.Topic) {
+			return wire.NewResponse(req, wire.MessageIllegal, "batch request does not support retry group "+h.Topic)
+		}
+		err = codec.DecodeBatch(req.Body, func(flag int32, body []byte, props string) error {
+			m := b.newMessage(r, &h, queueID, flag, body, props, now)
+			msgs = append(msgs, m)
+			return nil
+		})
+		if err != nil {
+			return wire.NewResponse(req, wire.MessageIllegal, "bad batch body: "+err.Error())
+		}
+		if len(msgs) == 0 {
+			return wire.NewResponse(req, wire.MessageIllegal, "the batch is empty")
+		}
+	} else {
+		msgs = append(msgs, b.newMessage(r, &h, queueID, h.Flag, req.Body, h.Properties, now))
+	}
+	for _, m := range msgs {
+		if len(m.Properties) > maxPropertiesLength {
+			return wire.NewResponse(req, wire.MessageIllegal, fmt.Sprintf("the message properties length %d exceeds %d", len(m.Properties), maxPropertiesLength))
+		}
+	}
+	wait := true
+	if v, ok := codec.PropertyValue(h.Properties, codec.PropertyWaitStoreMsgOK); ok && v == "false" {
+		wait = false
+	}
+	res := b.store.Put(msgs, wait)
+	return b.sendResponse(req, &h, queueID, msgs, res)
+}
+
+// checkSend applies the permission, name, size and topic checks and
+// returns the topic's config, or the error response.
+func (b *Broker) checkSend(req *wire.Command, h *codec.SendMessageRequestHeader) (codec.TopicConfig, *wire.Command) {
+	if b.cfg.BrokerRole == "SLAVE" {
+		return codec.TopicConfig{}, wire.NewResponse(req, wire.ServiceNotAvailable, "the broker is a slave, and does not accept messages")
+	}
+	if b.cfg.BrokerPermission&compat.PermWrite == 0 {
+		return codec.TopicConfig{}, wire.NewResponse(req, wire.NoPermission,
+			fmt.Sprintf("the broker[%s] sending message is forbidden", b.Addr()))
+	}
+	if err := compat.ValidateTopic(h.Topic); err != nil {
+		return codec.TopicConfig{}, wire.NewResponse(req, wire.MessageIllegal, err.Error())
+	}
+	if len(req.Body) > b.cfg.MaxMessageSize {
+		return codec.TopicConfig{}, wire.NewResponse(req, wire.MessageIllegal,
+			fmt.Sprintf("the message body size %d exceeds the maximum %d", len(req.Body), b.cfg.MaxMessageSize))
+	}
+	tc, ok := b.topics.get(h.Topic)
+	if !ok {
+		var err error
+		tc, ok, err = b.autoCreateTopic(h)
+		if err != nil {
+			return tc, wire.NewResponse(req, wire.SystemError, err.Error())
+		}
+		if !ok {
+			return tc, wire.NewResponse(req, wire.TopicNotExist,
+				fmt.Sprintf("topic[%s] not exist, apply first please! https://rocketmq.apache.org/docs/bestPractice/06FAQ", h.Topic))
+		}
+	}
+	if tc.Perm&compat.PermWrite == 0 {
+		return tc, wire.NewResponse(req, wire.NoPermission, fmt.Sprintf("the topic[%s] sending message is forbidden", h.Topic))
+	}
+	return tc, nil
+}
+
+// autoCreateTopic creates a topic on first send (the TBW102 flow), or a
+// group's retry topic.
+func (b *Broker) autoCreateTopic(h *codec.SendMessageRequestHeader) (codec.TopicConfig, bool, error) {
+	var tc codec.TopicConfig
+	if compat.IsRetryTopic(h.Topic) {
+		group := strings.TrimPrefix(h.Topic, compat.RetryGroupTopicPrefix)
+		sg, ok, err := b.groups.getOrCreate(group, b.cfg.AutoCreateSubscriptionGroup)
+		if err != nil || !ok {
+			return tc, false, err
+		}
+		return b.createRetryTopic(group, sg.RetryQueueNums)
+	}
+	if !b.cfg.AutoCreateTopicEnable {
+		return tc, false, nil
+	}
+	tpl, ok := b.topics.get(h.DefaultTopic)
+	if !ok || tpl.Perm&compat.PermInherit == 0 {
+		return tc, false, nil
+	}
+	queues := int(h.DefaultTopicQueueNums)
+	if queues <= 0 || queues > tpl.WriteQueueNums {
+		queues = tpl.WriteQueueNums
+	}
+	tc = codec.TopicConfig{TopicName: h.Topic, ReadQueueNums: queues, WriteQueueNums: queues,
+		Perm: tpl.Perm &^ compat.PermInherit, TopicSysFlag: 0}
+	tc, created, err := b.topics.putIfAbsent(tc)
+	if created {
+		b.log.Info("auto-created topic", "topic", h.Topic, "queues", queues, "producerGroup", h.ProducerGroup)
+		b.triggerRegister()
+	}
+	return tc, true, err
+}
+
+// createRetryTopic makes sure %RETRY%group exists.
+func (b *Broker) createRetryTopic(group string, queues int) (codec.TopicConfig, bool, error) {
+	if queues <= 0 {
+		return codec.TopicConfig{}, false, nil
+	}
+	tc, created, err := b.topics.putIfAbsent(codec.TopicConfig{TopicName: compat.RetryTopic(group),
+		ReadQueueNums: queues, WriteQueueNums: queues, Perm: compat.PermRead | compat.PermWrite})
+	if created {
+		b.triggerRegister()
+	}
+	return tc, true, err
+}
+
+// newMessage builds the record to store for one sent message.
+func (b *Broker) newMessage(r *transport.Request, h *codec.SendMessageRequestHeader, queueID, flag int32, body []byte, props string, now time.Time) *codec.Message {
+	var sb strings.Builder
+	sb.Grow(len(props) + 64)
+	sb.WriteString(props)
+	if _, ok := codec.PropertyValue(props, codec.PropertyUniqKey); !ok {
+		sb.Write(codec.AppendProperty(nil, codec.PropertyUniqKey, b.uniq.next(now)))
+	}
+	if _, ok := codec.PropertyValue(props, codec.PropertyCluster); !ok {
+		sb.Write(codec.AppendProperty(nil, codec.PropertyCluster, b.cfg.BrokerClusterName))
+	}
+	allProps := sb.String()
+	tags, _ := codec.PropertyValue(allProps, codec.PropertyTags)
+	sysFlag := h.SysFlag
+	return &codec.Message{
+		Topic:          h.Topic,
+		QueueID:        queueID,
+		Flag:           flag,
+		Body:           body,
+		Properties:     allProps,
+		SysFlag:        sysFlag,
+		BornTimestamp:  h.BornTimestamp,
+		BornHost:       r.Conn.RemoteAddr(),
+		StoreHost:      b.storeHost,
+		ReconsumeTimes: h.ReconsumeTimes,
+		TagsCode:       compat.TagsCode(tags),
+	}
+}
+
+// sendResponse maps a store result to the SEND response.
+func (b *Broker) sendResponse(req *wire.Command, h *codec.SendMessageRequestHeader, queueID int32, msgs []*codec.Message, res store.PutResult) *wire.Command {
+	var code wire.ResponseCode
+	remark := ""
+	switch res.Status {
+	case store.PutOK:
+		code = wire.Success
+	case store.PutFlushDiskTimeout:
+		code = wire.FlushDiskTimeout
+	case store.PutMessageIllegal, store.PutPropertiesSizeExceeded:
+		code, remark = wire.MessageIllegal, "the message is illegal, maybe msg body or properties length not matched"
+	case store.PutServiceNotAvailable:
+		code, remark = wire.ServiceNotAvailable, "service not available now. It may be caused by one of the following reasons: the broker's disk is full, messages are put to the slave, or the store is shutting down"
+	case store.PutOSPageCacheBusy:
+		code, remark = wire.SystemBusy, "[PC_SYNCHRONIZED]broker busy, start flow control for a while"
+	default:
+		code, remark = wire.SystemError, "UNKNOWN_ERROR"
+		if res.Err != nil {
+			remark = "UNKNOWN_ERROR: " + res.Err.Error()
+		}
+	}
+	resp := wire.NewResponse(req, code, remark)
+	if code != wire.Success && code != wire.FlushDiskTimeout {
+		return resp
+	}
+	ids := make([]string, len(res.Messages))
+	for i, m := range res.Messages {
+		ids[i] = codec.OffsetMsgID(b.storeHost, m.CommitLogOffset)
+	}
+	uniq, _ := codec.PropertyValue(msgs[0].Properties, codec.PropertyUniqKey)
+	if len(msgs) > 1 {
+		uniq, _ = codec.PropertyValue(h.Properties, codec.PropertyUniqKey)
+	}
+	resp.Ext = append(resp.Ext,
+		wire.Field{Key: "msgId", Value: strings.Join(ids, ",")},
+		wire.Field{Key: "queueId", Value: strconv.Itoa(int(queueID))},
+		wire.Field{Key: "queueOffset", Value: strconv.FormatInt(res.Messages[0].QueueOffset, 10)},
+		wire.Field{Key: "transactionId", Value: uniq},
+		wire.Field{Key: codec.PropertyMsgRegion, Value: compat.DefaultRegion},
+		wire.Field{Key: codec.PropertyTraceSwitch, Value: "true"},
+	)
+	return resp
+}
+
+func topicSummary(tc *codec.TopicConfig) string {
+	return fmt.Sprintf("topicConfig[%s] readQueueNums=%d writeQueueNums=%d perm=%d", tc.TopicName, tc.ReadQueueNums, tc.WriteQueueNums, tc.Perm)
+}
+

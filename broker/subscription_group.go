@@ -1,0 +1,98 @@
+package broker
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/booster-mq/booster/codec"
+	"github.com/booster-mq/booster/store"
+)
+
+// groupTable holds subscription group configs (Java's
+// SubscriptionGroupManager), persisted as config/subscriptionGroup.json.
+type groupTable struct {
+	path string
+
+	mu      sync.RWMutex
+	groups  map[string]*codec.SubscriptionGroupConfig
+	version codec.DataVersion
+}
+
+func newGroupTable(root string) *groupTable {
+	return &groupTable{path: filepath.Join(root, "config", "subscriptionGroup.json"), groups: map[string]*codec.SubscriptionGroupConfig{}}
+}
+
+func (g *groupTable) load() error {
+	data, err := store.ReadFileWithBak(g.path)
+	if errors.Is(err, os.ErrNotExist) || len(data) == 0 {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var w codec.SubscriptionGroupWrapper
+	if err := json.Unmarshal(codec.QuoteNumericKeys(data), &w); err != nil {
+		return err
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for name, c := range w.SubscriptionGroupTable {
+		g.groups[name] = c
+	}
+	g.version = w.DataVersion
+	return nil
+}
+
+func (g *groupTable) persist() error {
+	g.mu.RLock()
+	w := codec.SubscriptionGroupWrapper{DataVersion: g.version, ForbiddenTable: map[string]map[string]int{},
+		SubscriptionGroupTable: make(map[string]*codec.SubscriptionGroupConfig, len(g.groups))}
+	for k, v := range g.groups {
+		c := *v
+		w.SubscriptionGroupTable[k] = &c
+	}
+	g.mu.RUnlock()
+	data, err := json.MarshalIndent(w, "", "\t")
+	if err != nil {
+		return err
+	}
+	return store.WriteFileAtomic(g.path, data)
+}
+
+// get returns a group's config.
+func (g *groupTable) get(group string) (codec.SubscriptionGroupConfig, bool) {
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	c, ok := g.groups[group]
+	if !ok {
+		return codec.SubscriptionGroupConfig{}, false
+	}
+	return *c, true
+}
+
+// getOrCreate returns a group's config, creating it with Java's defaults
+// when auto is set; ok is false when the group is unknown and auto is off.
+func (g *groupTable) getOrCreate(group string, auto bool) (codec.SubscriptionGroupConfig, bool, error) {
+	if c, ok := g.get(group); ok || !auto {
+		return c, ok, nil
+	}
+	g.mu.Lock()
+	c, ok := g.groups[group]
+	if !ok {
+		nc := codec.NewSubscriptionGroupConfig(group)
+		c = &nc
+		g.groups[group] = c
+		g.version.Counter++
+		g.version.Timestamp = time.Now().UnixMilli()
+	}
+	out := *c
+	g.mu.Unlock()
+	if ok {
+		return out, true, nil
+	}
+	return out, true, g.persist()
+}

@@ -1,0 +1,214 @@
+// Package testcluster starts a NameServer and a broker for tests: in
+// process by default, as a booster subprocess when BOOSTER_TEST_BINARY
+// names the binary, or not at all when BOOSTER_TEST_NAMESRV names an
+// external NameServer (Apache RocketMQ, to prove a test's expectations are
+// Apache's own).
+package testcluster
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/booster-mq/booster/broker"
+	"github.com/booster-mq/booster/internal/testutil"
+	"github.com/booster-mq/booster/namesrv"
+	"github.com/booster-mq/booster/wire"
+	"github.com/booster-mq/booster/wire/transport"
+)
+
+// Cluster is a running NameServer and broker.
+type Cluster struct {
+	// NamesrvAddr is the NameServer address clients use.
+	NamesrvAddr string
+	// BrokerAddr is the broker's advertised address ("" when external).
+	BrokerAddr string
+	// External is set when the cluster is someone else's NameServer.
+	External bool
+
+	t      testing.TB
+	dir    string
+	extra  map[string]string
+	ns     *namesrv.Server
+	broker *broker.Broker
+	proc   *exec.Cmd
+	nsPort int
+	bPort  int
+}
+
+// Option adjusts the broker config (as broker.conf keys).
+type Option func(map[string]string)
+
+// WithConf sets a broker.conf key.
+func WithConf(key, value string) Option { return func(m map[string]string) { m[key] = value } }
+
+// Start starts a cluster and stops it at the end of the test.
+func Start(t testing.TB, opts ...Option) *Cluster {
+	t.Helper()
+	if addr := os.Getenv("BOOSTER_TEST_NAMESRV"); addr != "" {
+		return &Cluster{NamesrvAddr: addr, External: true, t: t}
+	}
+	c := &Cluster{t: t, dir: t.TempDir(), extra: map[string]string{}}
+	for _, o := range opts {
+		o(c.extra)
+	}
+	c.nsPort = testutil.FreePort(t, 0)
+	c.bPort = testutil.FreePort(t, 2)
+	c.NamesrvAddr = fmt.Sprintf("127.0.0.1:%d", c.nsPort)
+	c.BrokerAddr = fmt.Sprintf("127.0.0.1:%d", c.bPort)
+	c.start()
+	t.Cleanup(c.Stop)
+	return c
+}
+
+func (c *Cluster) conf() map[string]string {
+	m := map[string]string{
+		"brokerClusterName":        "DefaultCluster",
+		"brokerName":               "broker-a",
+		"brokerIP1":                "127.0.0.1",
+		"listenHost":               "127.0.0.1",
+		"listenPort":               fmt.Sprint(c.bPort),
+		"namesrvAddr":              c.NamesrvAddr,
+		"storePathRootDir":         filepath.Join(c.dir, "store"),
+		"mappedFileSizeCommitLog":  fmt.Sprint(64 << 20),
+		"registerNameServerPeriod": "10000",
+	}
+	for k, v := range c.extra {
+		m[k] = v
+	}
+	return m
+}
+
+func (c *Cluster) start() {
+	t := c.t
+	if bin := os.Getenv("BOOSTER_TEST_BINARY"); bin != "" {
+		c.startProcess(bin)
+		return
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if os.Getenv("BOOSTER_TEST_LOG") != "" {
+		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	if c.ns == nil {
+		ncfg := namesrv.DefaultConfig()
+		ncfg.ListenHost = "127.0.0.1"
+		ncfg.ListenPort = c.nsPort
+		ncfg.KVConfigPath = filepath.Join(c.dir, "kvConfig.json")
+		c.ns = namesrv.New(ncfg, log)
+		if err := c.ns.Start(); err != nil {
+			t.Fatalf("start namesrv: %v", err)
+		}
+	}
+	bcfg := broker.DefaultConfig()
+	for k, v := range c.conf() {
+		if _, err := bcfg.Set(k, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b, err := broker.New(bcfg, log)
+	if err != nil {
+		t.Fatalf("new broker: %v", err)
+	}
+	if err := b.Start(); err != nil {
+		t.Fatalf("start broker: %v", err)
+	}
+	c.broker = b
+	c.waitRegistered()
+}
+
+// startProcess runs `booster standalone -c conf` as a subprocess.
+func (c *Cluster) startProcess(bin string) {
+	t := c.t
+	conf := filepath.Join(c.dir, "broker.conf")
+	var sb strings.Builder
+	for k, v := range c.conf() {
+		fmt.Fprintf(&sb, "%s=%s\n", k, v)
+	}
+	if err := os.WriteFile(conf, []byte(sb.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "standalone", "-c", conf)
+	out, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start %s: %v", bin, err)
+	}
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			if os.Getenv("BOOSTER_TEST_LOG") != "" {
+				fmt.Fprintln(os.Stderr, "booster:", sc.Text())
+			}
+		}
+	}()
+	c.proc = cmd
+	c.waitRegistered()
+}
+
+// waitRegistered polls the NameServer until the broker's route is there.
+func (c *Cluster) waitRegistered() {
+	testutil.Eventually(c.t, 10*time.Second, "broker registered with NameServer", func() bool {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		cl, err := transport.Dial(ctx, c.NamesrvAddr)
+		if err != nil {
+			return false
+		}
+		defer cl.Close()
+		resp, err := cl.Invoke(ctx, wire.NewRequest(wire.GetRouteinfoByTopic, wire.Field{Key: "topic", Value: "TBW102"}))
+		return err == nil && resp.ResponseCode() == wire.Success
+	})
+}
+
+// StopBroker stops the broker (cleanly, or with SIGKILL for a subprocess
+// when kill is set), keeping its store.
+func (c *Cluster) StopBroker(kill bool) {
+	if c.broker != nil {
+		if err := c.broker.Close(); err != nil {
+			c.t.Errorf("close broker: %v", err)
+		}
+		c.broker = nil
+	}
+	if c.proc != nil {
+		sig := syscall.SIGTERM
+		if kill {
+			sig = syscall.SIGKILL
+		}
+		_ = c.proc.Process.Signal(sig)
+		_ = c.proc.Wait()
+		c.proc = nil
+	}
+}
+
+// RestartBroker stops the broker and starts it again on the same store and
+// ports.
+func (c *Cluster) RestartBroker() {
+	if c.External {
+		c.t.Skip("cannot restart an external cluster")
+	}
+	c.StopBroker(false)
+	c.start()
+}
+
+// Stop stops everything.
+func (c *Cluster) Stop() {
+	c.StopBroker(false)
+	if c.ns != nil {
+		c.ns.Close()
+		c.ns = nil
+	}
+}
+
+// CanRestart reports whether RestartBroker works for this target.
+func (c *Cluster) CanRestart() bool { return !c.External }
