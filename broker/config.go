@@ -17,7 +17,7 @@ type Config struct {
 	NamesrvAddr                 string        `conf:"namesrvAddr"`
 	BrokerIP1                   string        `conf:"brokerIP1"`
 	BrokerIP2                   string        `conf:"brokerIP2"`
-	ListenHost                  string        `conf:"listenHost"`
+	ListenHost                  string        `conf:"bindAddress"`
 	ListenPort                  int           `conf:"listenPort"`
 	HAListenPort                int           `conf:"haListenPort"`
 	StorePathRootDir            string        `conf:"storePathRootDir"`

@@ -94,7 +94,7 @@ func (b *Broker) registerAll() {
 		}
 	}
 	body := codec.Encode(codec.RegisterBrokerBody{FilterServerList: []string{}, TopicConfigSerializeWrapper: w})
-	crc := int32(crc32.ChecksumIEEE(body))
+	crc := int32(crc32.ChecksumIEEE(body) & 0x7FFFFFFF) // UtilAll.crc32 masks the sign bit
 	var wg sync.WaitGroup
 	for _, addr := range addrs {
 		wg.Add(1)

@@ -34,7 +34,6 @@ package broker
 // rerouting (messaging-features issue).
 
 import (
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	"strconv"
@@ -236,8 +235,8 @@ func (b *Broker) sendResponse(req *wire.Command, h *codec.SendMessageRequestHead
 	if code != wire.Success && code != wire.FlushDiskTimeout {
 		return resp
 	}
-	ids := make([]string, len(res.Messages))
-	for i, m := range res.Messages {
+	ids := make([]string, len(res.Offsets))
+	for i, m := range res.Offsets {
 		ids[i] = codec.OffsetMsgID(b.storeHost, m.CommitLogOffset)
 	}
 	uniq, _ := codec.PropertyValue(msgs[0].Properties, codec.PropertyUniqKey)
@@ -247,7 +246,7 @@ func (b *Broker) sendResponse(req *wire.Command, h *codec.SendMessageRequestHead
 	resp.Ext = append(resp.Ext,
 		wire.Field{Key: "msgId", Value: strings.Join(ids, ",")},
 		wire.Field{Key: "queueId", Value: strconv.Itoa(int(queueID))},
-		wire.Field{Key: "queueOffset", Value: strconv.FormatInt(res.Messages[0].QueueOffset, 10)},
+		wire.Field{Key: "queueOffset", Value: strconv.FormatInt(res.Offsets[0].QueueOffset, 10)},
 		wire.Field{Key: "transactionId", Value: uniq},
 		wire.Field{Key: codec.PropertyMsgRegion, Value: compat.DefaultRegion},
 		wire.Field{Key: codec.PropertyTraceSwitch, Value: "true"},
@@ -258,4 +257,3 @@ func (b *Broker) sendResponse(req *wire.Command, h *codec.SendMessageRequestHead
 func topicSummary(tc *codec.TopicConfig) string {
 	return fmt.Sprintf("topicConfig[%s] readQueueNums=%d writeQueueNums=%d perm=%d", tc.TopicName, tc.ReadQueueNums, tc.WriteQueueNums, tc.Perm)
 }
-

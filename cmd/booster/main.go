@@ -111,7 +111,7 @@ func loadConf(path string, log *slog.Logger, setters ...setter) error {
 func namesrvConfig(c *cli.Context, log *slog.Logger) (namesrv.Config, error) {
 	cfg := namesrv.DefaultConfig()
 	home, _ := os.UserHomeDir()
-	cfg.KVConfigPath = filepath.Join(home, "namesrv", "kvConfig.json")
+	cfg.KvConfigPath = filepath.Join(home, "namesrv", "kvConfig.json")
 	err := loadConf(c.String("configFile"), log, cfg.Set)
 	return cfg, err
 }
@@ -174,7 +174,7 @@ func runStandalone(c *cli.Context) error {
 		return err
 	}
 	ncfg := namesrv.DefaultConfig()
-	ncfg.KVConfigPath = filepath.Join(bcfg.StorePathRootDir, "namesrv", "kvConfig.json")
+	ncfg.KvConfigPath = filepath.Join(bcfg.StorePathRootDir, "namesrv", "kvConfig.json")
 	if bcfg.NamesrvAddr == "" {
 		bcfg.NamesrvAddr = "127.0.0.1:9876"
 	}
@@ -187,7 +187,7 @@ func runStandalone(c *cli.Context) error {
 	if err != nil {
 		return fmt.Errorf("namesrvAddr %q: bad port", first)
 	}
-	ncfg.ListenHost = host
+	ncfg.BindAddress = host
 	ns := namesrv.New(ncfg, log)
 	if err := ns.Start(); err != nil {
 		return err

@@ -75,7 +75,7 @@ func (c *Cluster) conf() map[string]string {
 		"brokerClusterName":        "DefaultCluster",
 		"brokerName":               "broker-a",
 		"brokerIP1":                "127.0.0.1",
-		"listenHost":               "127.0.0.1",
+		"bindAddress":              "127.0.0.1",
 		"listenPort":               fmt.Sprint(c.bPort),
 		"namesrvAddr":              c.NamesrvAddr,
 		"storePathRootDir":         filepath.Join(c.dir, "store"),
@@ -100,9 +100,9 @@ func (c *Cluster) start() {
 	}
 	if c.ns == nil {
 		ncfg := namesrv.DefaultConfig()
-		ncfg.ListenHost = "127.0.0.1"
+		ncfg.BindAddress = "127.0.0.1"
 		ncfg.ListenPort = c.nsPort
-		ncfg.KVConfigPath = filepath.Join(c.dir, "kvConfig.json")
+		ncfg.KvConfigPath = filepath.Join(c.dir, "kvConfig.json")
 		c.ns = namesrv.New(ncfg, log)
 		if err := c.ns.Start(); err != nil {
 			t.Fatalf("start namesrv: %v", err)

@@ -1,0 +1,94 @@
+// Package store is the message store: a commit log of fixed-size mapped
+// segments and one consume queue per topic queue, in Java RocketMQ's
+// on-disk layout, so a Booster broker and a Java broker can open each
+// other's storePathRootDir.
+//
+// # Directory
+//
+//	<RootDir>/
+//	  commitlog/00000000000000000000     segments of MappedFileSizeCommitLog
+//	           00000000001073741824      bytes, named by their start offset
+//	  consumequeue/<topic>/<queueId>/00000000000000000000
+//	                                      files of 300000 units (6,000,000 B),
+//	                                      named by their start byte offset
+//	  checkpoint                          one 4 KiB page
+//	  abort                               present while open (holds the pid)
+//	  lock                                flock'ed while open
+//
+// # Commit-log record (all integers big-endian, IPv4 hosts, V1 magic)
+//
+//	 0  TOTALSIZE        int   whole record, these 4 bytes included
+//	 4  MAGICCODE        int   0xDAA320A7 (V1) / 0xDAA320AB (V2: topic > 127 B)
+//	 8  BODYCRC          int   crc32(body) & 0x7FFFFFFF
+//	12  QUEUEID          int
+//	16  FLAG             int
+//	20  QUEUEOFFSET      long  patched under the append lock
+//	28  PHYSICALOFFSET   long  the record's own offset, patched under the lock
+//	36  SYSFLAG          int   0x10 / 0x20: born / store host is IPv6
+//	40  BORNTIMESTAMP    long
+//	48  BORNHOST         4+4   address + int port (16+4 when IPv6)
+//	56  STORETIMESTAMP   long  patched under the lock
+//	64  STOREHOST        4+4
+//	72  RECONSUMETIMES   int
+//	76  PREPAREDTXOFFSET long
+//	84  BODYLEN, BODY    int + n
+//	    TOPICLEN, TOPIC  byte (V1) or short (V2) + m
+//	    PROPLEN, PROPS   short + p          TOTALSIZE = 91 + n + m + p
+//
+// A segment ends with the blank marker [int freeBytes][int 0xCBD43194]
+// when the next batch plus 8 bytes would not fit; readers move on to the
+// next segment there. A batch never spans segments.
+//
+// # Consume-queue unit (20 bytes; unit k at byte k*20)
+//
+//	0  commitLogOffset  long
+//	8  size             int
+//	12 tagsCode         long  String.hashCode of TAGS, or the delivery time
+//	                          for SCHEDULE_TOPIC_XXXX
+//
+// A queue whose first file does not start at its first entry is padded
+// with (0, 0x7FFFFFFF, 0) units. PREPARED and ROLLBACK transaction records
+// get no unit.
+//
+// # Checkpoint (4096 bytes)
+//
+//	0  physicMsgTimestamp  long  store time of the newest flushed record
+//	8  logicsMsgTimestamp  long  same, for consume queues (thorough flushes)
+//	16 indexMsgTimestamp   long  unused (no index files yet)
+//
+// # Concurrency
+//
+//   - Store.mu is the one append lock. Put encodes and checksums records
+//     before taking it; under it, it picks (or rolls) the segment, assigns
+//     queue offsets, patches offsets and the store time into the encoded
+//     records, copies the batch into the mapping and writes the consume
+//     units. Queue creation and deletion also happen under it.
+//   - Publication is by atomics in this order: commit-log bytes, then
+//     commitLog.wrote, then the consume units, then consumeQueue.max.
+//     A reader that loads a queue's max first sees every unit below it and
+//     every record those units point at, complete.
+//   - Readers take no lock except cqMu (read side) for the queue map. File
+//     lists are copy-on-write snapshots. Every mapped file is
+//     reference-counted: readers hold the segments their slices point
+//     into, and a file is unmapped only after its last holder releases.
+//   - Flushers (one for the commit log, one for consume queues and the
+//     checkpoint) never take the append lock. They msync the dirty
+//     page-aligned range between the flushed and published offsets.
+//     SYNC_FLUSH is group commit: waiters register a target offset and kick
+//     the flusher; one msync covers every waiter it reaches.
+//   - The first failed flush fences the store: Put answers
+//     PutServiceNotAvailable from then on and Close leaves the abort file
+//     so the next Open recovers as after a crash.
+//   - A spare segment is created (ftruncate + fallocate + mmap) by a
+//     background goroutine before the current one fills up.
+//
+// # Recovery
+//
+// Open scans the last three segments after a clean stop, or all of them
+// when the abort file says the last run crashed, and cuts the log at the
+// first record whose magic, lengths, PHYSICALOFFSET or body CRC is wrong;
+// stale bytes after the cut are zeroed. Consume-queue units at or past the
+// new end are dropped. Records without a unit are indexed again: after a
+// crash from the newest segment whose first record predates the
+// checkpoint by 3 s, else from the highest offset any queue has indexed.
+package store

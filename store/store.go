@@ -1,0 +1,525 @@
+package store
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"log/slog"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/booster-mq/booster/codec"
+	"github.com/booster-mq/booster/compat"
+)
+
+// Errors of the store.
+var (
+	// ErrLocked means another process (or Store) has the directory open.
+	ErrLocked = errors.New("store: directory is locked by another store")
+	// ErrClosed means the store is shut down.
+	ErrClosed = errors.New("store: closed")
+	// ErrNotFound means no record starts at the given commit-log offset.
+	ErrNotFound = errors.New("store: message not found")
+)
+
+// maxTopicLen is the longest topic the broker accepts (retry and DLQ
+// topics); it is also the longest file name.
+const maxTopicLen = 255
+
+// recordOverhead is how much a record may exceed maxMessageSize.
+const recordOverhead = 64 << 10
+
+// ArrivalHook is called after a successful Put for every message that got
+// a consume-queue entry, with the queue's new max offset, so parked pulls
+// can wake up.
+type ArrivalHook func(topic string, queueID int32, maxOffset int64, tagsCode int64, props string)
+
+// PutOffset says where one message went.
+type PutOffset struct {
+	CommitLogOffset int64
+	QueueOffset     int64
+	Size            int32
+}
+
+// PutResult is the outcome of Put. Offsets has one entry per message when
+// the status is Stored().
+type PutResult struct {
+	Status         PutStatus
+	Offsets        []PutOffset
+	StoreTimestamp int64
+	// Err explains a failure.
+	Err error
+}
+
+// Store is a RocketMQ-compatible message store: a commit log of fixed-size
+// segments and one consume queue per topic queue, laid out as Java lays
+// them out, so either broker can open the other's directory.
+type Store struct {
+	cfg    Config
+	log    *slog.Logger
+	delays []time.Duration
+	cqRoot string
+
+	lockFile *os.File
+	cl       commitLog
+	ckpt     *checkpoint
+
+	// mu is the append lock. It also serializes queue creation and
+	// deletion, so the writer can read s.queues without cqMu.
+	mu     sync.Mutex
+	closed atomic.Bool
+	touch  []*consumeQueue // scratch for Put, guarded by mu
+
+	cqMu   sync.RWMutex // guards the queues map for readers
+	queues map[string]map[int32]*consumeQueue
+
+	hook    atomic.Pointer[ArrivalHook]
+	failure atomic.Pointer[error] // sticky I/O error
+
+	cqFlushMu  sync.Mutex
+	clFlushMu  sync.Mutex
+	waitMu     sync.Mutex
+	waiters    []flushWaiter
+	waitClosed bool // guarded by waitMu
+	flushKick  chan struct{}
+
+	stop    chan struct{}
+	wg      sync.WaitGroup
+	bufPool sync.Pool
+
+	clock   func() int64 // store time in ms; replaced by tests
+	flushes atomic.Int64 // commit-log flushes done, for tests
+}
+
+func nowMillis() int64 { return time.Now().UnixMilli() }
+
+// Open opens or creates the store under cfg.RootDir and recovers it. A
+// leftover abort file means the last run did not close cleanly: then
+// every commit-log segment is checked and consume queues are rebuilt from
+// the checkpoint on; otherwise only the last three segments are checked.
+// Either way the log is cut at the first bad record and the consume queues
+// are trimmed to match.
+func Open(cfg Config, log *slog.Logger) (*Store, error) {
+	cfg = cfg.normalized()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	delays, _ := ParseDelayLevels(cfg.MessageDelayLevel)
+	s := &Store{
+		cfg:       cfg,
+		log:       log,
+		delays:    delays,
+		cqRoot:    filepath.Join(cfg.RootDir, "consumequeue"),
+		queues:    make(map[string]map[int32]*consumeQueue),
+		flushKick: make(chan struct{}, 1),
+		stop:      make(chan struct{}),
+		clock:     nowMillis,
+	}
+	s.cl.dir = cfg.CommitLogDir
+	s.cl.segSize = cfg.MappedFileSizeCommitLog
+	s.cl.alloc = newAllocator(cfg.CommitLogDir, cfg.MappedFileSizeCommitLog, log)
+	if err := s.open(); err != nil {
+		s.releaseAll()
+		return nil, err
+	}
+	if cur := s.cl.cur; cur != nil {
+		s.cl.alloc.request(cur.end())
+	}
+	s.wg.Add(3)
+	go func() { defer s.wg.Done(); s.cl.alloc.run(s.stop) }()
+	go func() { defer s.wg.Done(); s.commitLogFlusher() }()
+	go func() { defer s.wg.Done(); s.consumeQueueFlusher() }()
+	return s, nil
+}
+
+func (s *Store) open() error {
+	for _, d := range []string{s.cfg.RootDir, s.cfg.CommitLogDir, s.cqRoot} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return err
+		}
+	}
+	lf, err := os.OpenFile(filepath.Join(s.cfg.RootDir, "lock"), os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return err
+	}
+	if err := unix.Flock(int(lf.Fd()), unix.LOCK_EX|unix.LOCK_NB); err != nil {
+		lf.Close()
+		if errors.Is(err, unix.EWOULDBLOCK) {
+			return fmt.Errorf("%w: %s", ErrLocked, s.cfg.RootDir)
+		}
+		return fmt.Errorf("lock %s: %w", s.cfg.RootDir, err)
+	}
+	s.lockFile = lf
+	abortPath := filepath.Join(s.cfg.RootDir, "abort")
+	_, err = os.Stat(abortPath)
+	crashed := err == nil
+	// The abort file goes first: if recovery fails, the next attempt is a
+	// crash recovery too.
+	if err := os.WriteFile(abortPath, []byte(strconv.Itoa(os.Getpid())), 0o644); err != nil {
+		return err
+	}
+	if err := syncDir(s.cfg.RootDir); err != nil {
+		return err
+	}
+	if s.ckpt, err = openCheckpoint(filepath.Join(s.cfg.RootDir, "checkpoint")); err != nil {
+		return err
+	}
+	return s.recover(crashed)
+}
+
+// releaseAll unmaps every file and drops the lock; for Close and failed
+// opens.
+func (s *Store) releaseAll() {
+	s.cl.alloc.close()
+	for _, f := range s.cl.files.load() {
+		f.release()
+	}
+	s.cl.files.set(nil)
+	s.cl.cur = nil
+	for _, qs := range s.queues {
+		for _, q := range qs {
+			q.release()
+		}
+	}
+	if s.ckpt != nil {
+		s.ckpt.close()
+	}
+	if s.lockFile != nil {
+		s.lockFile.Close() // drops the flock
+		s.lockFile = nil
+	}
+}
+
+// Close stops the flushers, flushes everything and removes the abort
+// file, unless an I/O error fenced the store (then the next Open recovers
+// as after a crash). Mapped data handed out by GetMessages stays valid
+// until released.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	if s.closed.Load() {
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed.Store(true)
+	s.mu.Unlock()
+	close(s.stop)
+	s.wg.Wait()
+	err := errors.Join(s.flushCommitLog(), s.flushConsumeQueues(true))
+	s.wake(true)
+	if err == nil {
+		err = s.err()
+	}
+	if err == nil {
+		err = os.Remove(filepath.Join(s.cfg.RootDir, "abort"))
+		if err == nil {
+			err = syncDir(s.cfg.RootDir)
+		}
+	}
+	s.releaseAll()
+	return err
+}
+
+// err returns the sticky error, if any.
+func (s *Store) err() error {
+	if p := s.failure.Load(); p != nil {
+		return *p
+	}
+	return nil
+}
+
+// fail fences the store after an I/O error: Put refuses from now on.
+func (s *Store) fail(err error) error {
+	if s.failure.CompareAndSwap(nil, &err) {
+		s.log.Error("store fenced read-only after I/O error", "err", err)
+	}
+	return err
+}
+
+// SetArrivalHook installs the hook called after each successful Put. Set
+// it once, before the store is used.
+func (s *Store) SetArrivalHook(h ArrivalHook) { s.hook.Store(&h) }
+
+// isTransactionHalf reports the PREPARED and ROLLBACK types, which get no
+// queue offset and no consume-queue entry.
+func isTransactionHalf(sysFlag int32) bool {
+	t := sysFlag & codec.SysFlagTransactionMask
+	return t == codec.SysFlagPrepared || t == codec.SysFlagRollback
+}
+
+// check validates one message and returns its record size.
+func (s *Store) check(m *codec.Message) (int, PutStatus, error) {
+	if n := len(m.Topic); n == 0 || n > maxTopicLen {
+		return 0, PutMessageIllegal, fmt.Errorf("topic length %d out of 1..%d", n, maxTopicLen)
+	}
+	for i := 0; i < len(m.Topic); i++ {
+		if !compat.ValidTopicChar(m.Topic[i]) {
+			return 0, PutMessageIllegal, fmt.Errorf("topic %q has illegal characters", m.Topic)
+		}
+	}
+	if m.QueueID < 0 {
+		return 0, PutMessageIllegal, fmt.Errorf("queue id %d", m.QueueID)
+	}
+	if len(m.Body) > s.cfg.MaxMessageSize {
+		return 0, PutMessageIllegal, fmt.Errorf("body of %d bytes exceeds maxMessageSize %d", len(m.Body), s.cfg.MaxMessageSize)
+	}
+	if len(m.Properties) > codec.MaxPropertiesSize {
+		return 0, PutPropertiesSizeExceeded, fmt.Errorf("properties of %d bytes exceed %d", len(m.Properties), codec.MaxPropertiesSize)
+	}
+	n := m.RecordSize()
+	if n > s.cfg.MaxMessageSize+recordOverhead {
+		return 0, PutMessageIllegal, fmt.Errorf("record of %d bytes too large", n)
+	}
+	return n, PutOK, nil
+}
+
+// Put appends msgs contiguously in one segment under one append lock and
+// indexes them. Each message gets the next offset of its topic queue
+// (PREPARED and ROLLBACK transaction records get 0 and no index entry),
+// its commit-log offset and a store timestamp shared by the batch; these
+// are written into the records and into the Message fields. With SYNC_FLUSH
+// and wait, Put returns once the bytes are durable, or PutFlushDiskTimeout
+// after SyncFlushTimeout.
+func (s *Store) Put(msgs []*codec.Message, wait bool) PutResult {
+	if len(msgs) == 0 {
+		return PutResult{Status: PutMessageIllegal, Err: errors.New("no messages")}
+	}
+	total := 0
+	for _, m := range msgs {
+		n, st, err := s.check(m)
+		if err != nil {
+			return PutResult{Status: st, Err: err}
+		}
+		total += n
+	}
+	if int64(total)+codec.BlankMarkerSize > s.cl.segSize {
+		return PutResult{Status: PutMessageIllegal, Err: fmt.Errorf("%d bytes do not fit in a %d-byte segment", total, s.cl.segSize)}
+	}
+	// Encode (and checksum) before taking the lock.
+	bufp, _ := s.bufPool.Get().(*[]byte)
+	if bufp == nil {
+		bufp = new([]byte)
+	}
+	buf := (*bufp)[:0]
+	for _, m := range msgs {
+		buf = m.AppendRecord(buf)
+	}
+	res := PutResult{Offsets: make([]PutOffset, len(msgs))}
+
+	s.mu.Lock()
+	res.Status, res.Err = s.appendLocked(msgs, buf, &res)
+	s.mu.Unlock()
+
+	if cap(buf) <= 1<<20 {
+		*bufp = buf
+		s.bufPool.Put(bufp)
+	}
+	if res.Status != PutOK {
+		res.Offsets = nil
+		return res
+	}
+	if hp := s.hook.Load(); hp != nil {
+		for i, m := range msgs {
+			if !isTransactionHalf(m.SysFlag) {
+				(*hp)(m.Topic, m.QueueID, res.Offsets[i].QueueOffset+1, m.TagsCode, m.Properties)
+			}
+		}
+	}
+	if wait && s.cfg.FlushDiskType == SyncFlush {
+		last := res.Offsets[len(msgs)-1]
+		if err := s.waitFlushed(last.CommitLogOffset + int64(last.Size)); err != nil {
+			res.Status, res.Err = PutFlushDiskTimeout, err
+		}
+	}
+	return res
+}
+
+// appendLocked is the critical section of Put: it assigns offsets, patches
+// them into the encoded records, copies the batch into the segment,
+// publishes it and writes the consume-queue units.
+func (s *Store) appendLocked(msgs []*codec.Message, buf []byte, res *PutResult) (PutStatus, error) {
+	if s.closed.Load() {
+		return PutServiceNotAvailable, ErrClosed
+	}
+	if err := s.err(); err != nil {
+		return PutServiceNotAvailable, err
+	}
+	seg, pos, err := s.cl.room(int64(len(buf)))
+	if err != nil {
+		return PutCreateMappedFileFailed, fmt.Errorf("create commit log segment: %w", err)
+	}
+	// Assign queue offsets first: creating a queue file is the only step
+	// that can fail, and nothing is visible until the copy below.
+	touch := s.touch[:0]
+	defer func() { s.touch = touch[:0] }()
+	for i, m := range msgs {
+		if isTransactionHalf(m.SysFlag) {
+			touch = append(touch, nil)
+			continue
+		}
+		q := s.queueForWrite(m.Topic, m.QueueID)
+		if err := q.reserve(q.next); err != nil {
+			for _, q := range touch {
+				if q != nil {
+					q.next = q.max.Load()
+				}
+			}
+			return PutCreateMappedFileFailed, fmt.Errorf("consume queue %s/%d: %w", m.Topic, m.QueueID, err)
+		}
+		res.Offsets[i].QueueOffset = q.next
+		q.next++
+		touch = append(touch, q)
+	}
+	now := s.clock()
+	phy := seg.start + pos
+	off := 0
+	for i, m := range msgs {
+		o := &res.Offsets[i]
+		size := int(binary.BigEndian.Uint32(buf[off:]))
+		o.CommitLogOffset, o.Size = phy+int64(off), int32(size)
+		codec.PatchRecordOffsets(buf[off:off+size], o.QueueOffset, o.CommitLogOffset, now)
+		m.QueueOffset, m.CommitLogOffset, m.StoreTimestamp = o.QueueOffset, o.CommitLogOffset, now
+		off += size
+	}
+	copy(seg.data[pos:], buf)
+	s.cl.wrote.Store(phy + int64(len(buf)))
+	for i, q := range touch {
+		if q == nil {
+			continue
+		}
+		o, m := res.Offsets[i], msgs[i]
+		if m.Topic == compat.ScheduleTopic {
+			m.TagsCode = s.deliverTime(m.Properties, now, m.TagsCode)
+		}
+		q.write(o.QueueOffset, cqUnit{phy: o.CommitLogOffset, size: o.Size, tags: m.TagsCode})
+		q.maxPhy = o.CommitLogOffset + int64(o.Size)
+	}
+	for _, q := range touch {
+		if q != nil {
+			q.max.Store(q.next)
+		}
+	}
+	s.cl.lastStoreTs.Store(now)
+	res.StoreTimestamp = now
+	return PutOK, nil
+}
+
+// queue returns the consume queue of topic/queueID for a reader, or nil.
+func (s *Store) queue(topic string, queueID int32) *consumeQueue {
+	s.cqMu.RLock()
+	q := s.queues[topic][queueID]
+	s.cqMu.RUnlock()
+	return q
+}
+
+// queueForWrite returns the queue, creating it; the caller holds s.mu (or
+// is recovery).
+func (s *Store) queueForWrite(topic string, queueID int32) *consumeQueue {
+	if q := s.queues[topic][queueID]; q != nil {
+		return q
+	}
+	q := newConsumeQueue(s.cqRoot, topic, queueID, s.cfg.MappedFileSizeConsumeQueue)
+	s.cqMu.Lock()
+	qs := s.queues[topic]
+	if qs == nil {
+		qs = make(map[int32]*consumeQueue)
+		s.queues[topic] = qs
+	}
+	qs[queueID] = q
+	s.cqMu.Unlock()
+	return q
+}
+
+// MaxOffset returns the number of entries of a queue ever written (its
+// next offset); 0 for an unknown queue.
+func (s *Store) MaxOffset(topic string, queueID int32) int64 {
+	if q := s.queue(topic, queueID); q != nil {
+		return q.max.Load()
+	}
+	return 0
+}
+
+// MinOffset returns the first offset of a queue whose message still
+// exists; 0 for an unknown queue.
+func (s *Store) MinOffset(topic string, queueID int32) int64 {
+	if q := s.queue(topic, queueID); q != nil {
+		return q.min.Load()
+	}
+	return 0
+}
+
+// MaxPhyOffset is the end of the commit log.
+func (s *Store) MaxPhyOffset() int64 { return s.cl.wrote.Load() }
+
+// MinPhyOffset is the first commit-log offset still on disk.
+func (s *Store) MinPhyOffset() int64 { return s.cl.minOffset() }
+
+// FlushedPhyOffset is the durable end of the commit log.
+func (s *Store) FlushedPhyOffset() int64 { return s.cl.flushed.Load() }
+
+// Topics returns the topics that have consume queues, sorted.
+func (s *Store) Topics() []string {
+	s.cqMu.RLock()
+	defer s.cqMu.RUnlock()
+	return slices.Sorted(maps.Keys(s.queues))
+}
+
+// QueueIDs returns the queue ids of a topic, sorted.
+func (s *Store) QueueIDs(topic string) []int32 {
+	s.cqMu.RLock()
+	defer s.cqMu.RUnlock()
+	return slices.Sorted(maps.Keys(s.queues[topic]))
+}
+
+// DeleteTopic removes the consume queues of topic from memory and disk.
+// Its records stay in the commit log until retention removes them.
+// Readers holding its data keep it until they release.
+func (s *Store) DeleteTopic(topic string) error {
+	dir := filepath.Join(s.cqRoot, topic)
+	if topic == "" || filepath.Base(dir) != topic || topic == "." || topic == ".." {
+		return fmt.Errorf("store: bad topic name %q", topic)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed.Load() {
+		return ErrClosed
+	}
+	s.cqMu.Lock()
+	qs := s.queues[topic]
+	delete(s.queues, topic)
+	s.cqMu.Unlock()
+	for _, q := range qs {
+		q.release()
+	}
+	if err := os.RemoveAll(dir); err != nil {
+		return err
+	}
+	return syncDir(s.cqRoot)
+}
+
+// LookupMessage returns a copy of the record that starts at a commit-log
+// offset (VIEW_MESSAGE_BY_ID).
+func (s *Store) LookupMessage(commitLogOffset int64) ([]byte, error) {
+	files := s.cl.files.load()
+	seg := findFile(files, commitLogOffset)
+	if seg == nil || commitLogOffset >= s.cl.wrote.Load() || !seg.hold() {
+		return nil, ErrNotFound
+	}
+	defer seg.release()
+	pos := commitLogOffset - seg.start
+	v, err := codec.ViewRecord(seg.data[pos:min(seg.size(), s.cl.wrote.Load()-seg.start)])
+	if err != nil || v.CommitLogOffset != commitLogOffset {
+		return nil, fmt.Errorf("%w at offset %d", ErrNotFound, commitLogOffset)
+	}
+	return slices.Clone(seg.data[pos : pos+int64(v.Size)]), nil
+}
