@@ -32,11 +32,11 @@ func TestBrokerExpires(t *testing.T) {
 	brokerConn := dial(t, s.Addr(), wire.JSON)
 	admin := dial(t, s.Addr(), wire.JSON)
 	b := brokerA()
-	b.ext = []wire.Field{f("heartbeatTimeoutMillis", "400")}
+	b.ext = []wire.Field{f("heartbeatTimeoutMillis", "600")}
 	b.register(t, brokerConn)
 
 	// Heartbeats keep it alive past its timeout.
-	deadline := time.Now().Add(800 * time.Millisecond)
+	deadline := time.Now().Add(1200 * time.Millisecond)
 	for time.Now().Before(deadline) {
 		expectCode(t, call(t, brokerConn, wire.BrokerHeartbeat, nil,
 			f("clusterName", b.cluster), f("brokerAddr", b.addr), f("brokerName", b.name), f("brokerId", "0")), wire.Success, "")

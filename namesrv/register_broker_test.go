@@ -175,6 +175,9 @@ func TestFirstRegistrationWithOneTopicFails(t *testing.T) {
 	b := brokerA()
 	b.topics = b.topics[:1]
 	expectCode(t, send(t, cl, b.request(b.body())), wire.SystemError, "register broker failed")
+	if ci := clusterInfo(t, cl); len(ci.BrokerAddrTable) != 0 || len(ci.ClusterAddrTable) != 0 {
+		t.Fatalf("refused registration left %+v", ci)
+	}
 	b.topics = nil
 	b.register(t, cl)
 	b.topics = []*codec.TopicConfig{topicConfig("TopicA", 4, 6)}

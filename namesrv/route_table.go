@@ -112,6 +112,14 @@ func (t *routeTable) register(r *registration, deleteMissingTopics bool, now tim
 		// leave an entry only expiry removes.
 		return res, false
 	}
+	// A one-topic table from an id the group lacks is an incremental
+	// registration that must not create the broker (Java checks this after
+	// creating the group, leaving an empty one behind; Booster checks first).
+	if len(r.topics.TopicConfigTable) == 1 {
+		if bd := t.brokers[r.name]; bd == nil || bd.BrokerAddrs[r.id] == "" {
+			return res, false
+		}
+	}
 
 	names := t.clusters[r.cluster]
 	if names == nil {
@@ -142,9 +150,6 @@ func (t *routeTable) register(r *registration, deleteMissingTopics bool, now tim
 			delete(t.live, brokerAddrKey{r.cluster, r.addr})
 			return res, true
 		}
-	}
-	if _, held := bd.BrokerAddrs[r.id]; !held && len(r.topics.TopicConfigTable) == 1 {
-		return res, false
 	}
 	old := bd.BrokerAddrs[r.id]
 	bd.BrokerAddrs[r.id] = r.addr

@@ -74,12 +74,13 @@ func (s *Server) start() error {
 	sc := transport.DefaultServerConfig("namesrv")
 	// Java's defaultThreadPoolNums and its two queues together.
 	sc.Pools[transport.Admin] = transport.PoolConfig{Workers: 16, Queue: 60000}
-	s.srv = transport.NewServer(sc, transport.NewRouter(s.handlers()), s.log)
-	s.srv.OnConnClose(s.connClosed)
-	s.addr = net.JoinHostPort(cfg.BindAddress, strconv.Itoa(cfg.ListenPort))
-	if err := s.srv.Start(s.addr); err != nil {
+	srv := transport.NewServer(sc, transport.NewRouter(s.handlers()), s.log)
+	srv.OnConnClose(s.connClosed)
+	addr := net.JoinHostPort(cfg.BindAddress, strconv.Itoa(cfg.ListenPort))
+	if err := srv.Start(addr); err != nil {
 		return err
 	}
+	s.srv, s.addr = srv, addr
 	s.wg.Add(1)
 	go s.scanLoop(cfg.ScanNotActiveBrokerInterval)
 	s.log.Info("name server started", "addr", s.addr)

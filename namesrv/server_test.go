@@ -1,6 +1,7 @@
 package namesrv
 
 import (
+	"log/slog"
 	"slices"
 	"testing"
 
@@ -59,4 +60,16 @@ func TestStartTwiceAndCloseTwice(t *testing.T) {
 	s.Close()
 	s.Close()
 	New(DefaultConfig(), nil).Close() // never started
+}
+
+func TestStartFailsOnBusyPort(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, nil)
+	cfg := testConfig(t)
+	cfg.ListenPort = s.config().ListenPort
+	s2 := New(cfg, slog.New(slog.DiscardHandler))
+	if err := s2.Start(); err == nil {
+		t.Fatal("second server started on a busy port")
+	}
+	s2.Close()
 }
