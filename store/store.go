@@ -153,9 +153,18 @@ func (s *Store) open() error {
 	if err != nil {
 		return err
 	}
-	if err := unix.Flock(int(lf.Fd()), unix.LOCK_EX|unix.LOCK_NB); err != nil {
+	// flock excludes other Stores, in this process too; the POSIX record
+	// lock is the one Java's FileChannel.tryLock takes, so a Java broker
+	// and Booster cannot share the directory either. (Closing any fd of
+	// the file drops a POSIX lock, so a failed second Open in this process
+	// weakens only that one.)
+	err = unix.Flock(int(lf.Fd()), unix.LOCK_EX|unix.LOCK_NB)
+	if err == nil {
+		err = unix.FcntlFlock(lf.Fd(), unix.F_SETLK, &unix.Flock_t{Type: unix.F_WRLCK})
+	}
+	if err != nil {
 		lf.Close()
-		if errors.Is(err, unix.EWOULDBLOCK) {
+		if errors.Is(err, unix.EWOULDBLOCK) || errors.Is(err, unix.EAGAIN) || errors.Is(err, unix.EACCES) {
 			return fmt.Errorf("%w: %s", ErrLocked, s.cfg.RootDir)
 		}
 		return fmt.Errorf("lock %s: %w", s.cfg.RootDir, err)
@@ -250,6 +259,21 @@ func (s *Store) fail(err error) error {
 // it once, before the store is used.
 func (s *Store) SetArrivalHook(h ArrivalHook) { s.hook.Store(&h) }
 
+// safeTopicName reports whether topic can name its consume-queue
+// directory. The broker enforces Java's stricter topic rules; the store
+// only refuses names that would escape or break the directory layout.
+func safeTopicName(topic string) bool {
+	if topic == "" || topic == "." || topic == ".." {
+		return false
+	}
+	for i := 0; i < len(topic); i++ {
+		if c := topic[i]; c == '/' || c == 0 || c == '\\' {
+			return false
+		}
+	}
+	return true
+}
+
 // isTransactionHalf reports the PREPARED and ROLLBACK types, which get no
 // queue offset and no consume-queue entry.
 func isTransactionHalf(sysFlag int32) bool {
@@ -262,10 +286,8 @@ func (s *Store) check(m *codec.Message) (int, PutStatus, error) {
 	if n := len(m.Topic); n == 0 || n > maxTopicLen {
 		return 0, PutMessageIllegal, fmt.Errorf("topic length %d out of 1..%d", n, maxTopicLen)
 	}
-	for i := 0; i < len(m.Topic); i++ {
-		if !compat.ValidTopicChar(m.Topic[i]) {
-			return 0, PutMessageIllegal, fmt.Errorf("topic %q has illegal characters", m.Topic)
-		}
+	if !safeTopicName(m.Topic) {
+		return 0, PutMessageIllegal, fmt.Errorf("topic %q cannot name a directory", m.Topic)
 	}
 	if m.QueueID < 0 {
 		return 0, PutMessageIllegal, fmt.Errorf("queue id %d", m.QueueID)
@@ -361,7 +383,7 @@ func (s *Store) appendLocked(msgs []*codec.Message, buf []byte, res *PutResult) 
 	// Assign queue offsets first: creating a queue file is the only step
 	// that can fail, and nothing is visible until the copy below.
 	touch := s.touch[:0]
-	defer func() { s.touch = touch[:0] }()
+	defer func() { clear(touch); s.touch = touch[:0] }()
 	for i, m := range msgs {
 		if isTransactionHalf(m.SysFlag) {
 			touch = append(touch, nil)
@@ -485,8 +507,7 @@ func (s *Store) QueueIDs(topic string) []int32 {
 // Its records stay in the commit log until retention removes them.
 // Readers holding its data keep it until they release.
 func (s *Store) DeleteTopic(topic string) error {
-	dir := filepath.Join(s.cqRoot, topic)
-	if topic == "" || filepath.Base(dir) != topic || topic == "." || topic == ".." {
+	if !safeTopicName(topic) {
 		return fmt.Errorf("store: bad topic name %q", topic)
 	}
 	s.mu.Lock()
@@ -501,7 +522,7 @@ func (s *Store) DeleteTopic(topic string) error {
 	for _, q := range qs {
 		q.release()
 	}
-	if err := os.RemoveAll(dir); err != nil {
+	if err := os.RemoveAll(filepath.Join(s.cqRoot, topic)); err != nil {
 		return err
 	}
 	return syncDir(s.cqRoot)

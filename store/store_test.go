@@ -338,7 +338,7 @@ func TestBatch(t *testing.T) {
 	mustPut(t, s, newMsg("Other", 0, filler, ""), newMsg("Other", 0, filler, ""))
 	var batch []*codec.Message
 	for i := range 10 {
-		batch = append(batch, newMsg("B", 0, fmt.Sprintf("batch-%d-%s", i, bytes.Repeat([]byte("x"), 2000)), "TagB"))
+		batch = append(batch, newMsg("B", 0, fmt.Sprintf("batch-%d-%s", i, bytes.Repeat([]byte("x"), 3000)), "TagB"))
 	}
 	r := mustPut(t, s, batch...)
 	if len(r.Offsets) != 10 {
@@ -763,5 +763,35 @@ func TestConfigValidate(t *testing.T) {
 	d, _ := ParseDelayLevels(good.MessageDelayLevel)
 	if len(d) != 18 || d[2] != 10*time.Second || d[17] != 2*time.Hour {
 		t.Fatalf("delay levels %v", d)
+	}
+}
+
+func TestStickyError(t *testing.T) {
+	cfg := testConfig(t)
+	s, err := Open(cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustPut(t, s, newMsg("T", 0, "before", ""))
+	boom := errors.New("disk on fire")
+	s.fail(boom)
+	s.fail(errors.New("second error is dropped"))
+	r := s.Put([]*codec.Message{newMsg("T", 0, "after", "")}, false)
+	if r.Status != PutServiceNotAvailable || !errors.Is(r.Err, boom) {
+		t.Fatalf("Put on fenced store: %v %v", r.Status, r.Err)
+	}
+	// Reads still work.
+	if got := readAll(t, s, "T", 0); len(got) != 1 {
+		t.Fatalf("%d messages readable", len(got))
+	}
+	if err := s.Close(); !errors.Is(err, boom) {
+		t.Fatalf("Close: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(cfg.RootDir, "abort")); err != nil {
+		t.Fatal("fenced store removed its abort file")
+	}
+	s2 := openStore(t, cfg)
+	if got := readAll(t, s2, "T", 0); len(got) != 1 {
+		t.Fatalf("%d messages after crash recovery", len(got))
 	}
 }
