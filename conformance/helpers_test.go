@@ -182,14 +182,19 @@ func eventually(t *testing.T, timeout time.Duration, what string, cond func() (b
 // eventuallyEvery is eventually with a chosen poll interval.
 func eventuallyEvery(t *testing.T, timeout, every time.Duration, what string, cond func() (bool, string)) {
 	t.Helper()
+	if ok, status := poll(timeout, every, cond); !ok {
+		t.Fatalf("timed out after %v waiting for %s: %s", timeout, what, status)
+	}
+}
+
+// poll calls cond every interval until it holds or timeout passes, and
+// returns its last result.
+func poll(timeout, every time.Duration, cond func() (bool, string)) (bool, string) {
 	deadline := time.Now().Add(timeout)
 	for {
 		ok, status := cond()
-		if ok {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %v waiting for %s: %s", timeout, what, status)
+		if ok || time.Now().After(deadline) {
+			return ok, status
 		}
 		time.Sleep(every)
 	}
@@ -198,7 +203,6 @@ func eventuallyEvery(t *testing.T, timeout, every time.Duration, what string, co
 // pushHandle is a started push consumer.
 type pushHandle struct {
 	rocketmq.PushConsumer
-	instance string
 	// offsets returns, for each queue of the subscribed topic the consumer
 	// holds right now, its consume offset as the client has it in memory
 	// (what it will commit next).
@@ -238,11 +242,10 @@ func (h *harness) startPush(group, topic string, sel consumer.MessageSelector, c
 	h.t.Helper()
 	deadline := time.Now().Add(routeWait)
 	for {
-		inst := instanceName("push")
 		base := []consumer.Option{
 			consumer.WithNameServer(h.ns),
 			consumer.WithGroupName(group),
-			consumer.WithInstance(inst),
+			consumer.WithInstance(instanceName("push")),
 			consumer.WithRetry(2),
 			consumer.WithConsumerModel(consumer.Clustering),
 			consumer.WithConsumeFromWhere(consumer.ConsumeFromFirstOffset),
@@ -259,7 +262,6 @@ func (h *harness) startPush(group, topic string, sel consumer.MessageSelector, c
 			h.t.Cleanup(func() { _ = pc.Shutdown() })
 			return &pushHandle{
 				PushConsumer: pc,
-				instance:     inst,
 				offsets: func() map[primitive.MessageQueue]int64 {
 					out := map[primitive.MessageQueue]int64{}
 					for mq, pi := range pc.GetConsumerRunningInfo(false).MQTable {
@@ -348,7 +350,8 @@ func sumOffsets(m map[int]int64) int64 {
 // of group reads want (already sent), the test waits until the client's
 // in-memory offsets cover all of them, shuts the consumer down (which
 // commits those offsets with UPDATE_CONSUMER_OFFSET) and waits until the
-// broker reports total as the committed sum over topic's queues.
+// broker reports total as the committed sum over topic's queues (an error,
+// not a fatal one, when it never does).
 func (h *harness) consumeAndCommit(group, topic string, want []string, total int64) {
 	h.t.Helper()
 	col := &collector{}
@@ -361,11 +364,16 @@ func (h *harness) consumeAndCommit(group, topic string, want []string, total int
 	if err := pc.Shutdown(); err != nil {
 		h.t.Fatalf("shutdown consumer: %v", err)
 	}
-	eventuallyEvery(h.t, commitWait, 500*time.Millisecond, "broker to report the committed offsets", func() (bool, string) {
+	// Not fatal: the rest of a test still shows what a lost commit leads to.
+	ok, status := poll(commitWait, 500*time.Millisecond, func() (bool, string) {
 		offs := h.brokerOffsets(group, topic)
 		n := sumOffsets(offs)
-		return n == total, fmt.Sprintf("broker offsets by queue %v sum to %d, want %d", offs, n, total)
+		return n == total, fmt.Sprintf("broker offsets by queue %v sum to %d", offs, n)
 	})
+	if !ok {
+		h.t.Errorf("after the consumer's Shutdown (which commits with UPDATE_CONSUMER_OFFSET) the broker never reported the committed offsets within %v: %s, want %d (the client's in-memory offsets summed to %d)",
+			commitWait, status, total, total)
+	}
 }
 
 // message builds a message with the given tag, keys and user properties.

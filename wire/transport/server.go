@@ -291,9 +291,9 @@ func (s *Server) work(q chan task) {
 				fmt.Sprintf("[TIMEOUT_CLEAN_QUEUE]broker busy, start flow control for a while, period in queue: %dms", time.Since(t.r.Arrived).Milliseconds())))
 			continue
 		}
-		if t.r.Conn.Closed() {
-			continue
-		}
+		// A request runs even if its connection has closed since it
+		// arrived (a oneway offset commit followed by a close); only the
+		// reply is lost.
 		resp := s.run(t.h, t.r)
 		if resp != nil {
 			_ = t.r.Conn.Reply(t.r.Cmd, resp)
