@@ -114,17 +114,7 @@ func Decode(frame []byte, c *Command, aliasBody bool) error {
 // AppendFrame appends the whole frame of c (length prefix included) to dst
 // in c.Serialize.
 func (c *Command) AppendFrame(dst []byte) []byte {
-	start := len(dst)
-	dst = append(dst, 0, 0, 0, 0, 0, 0, 0, 0)
-	if c.Serialize == RocketMQ {
-		dst = c.appendBinaryHeader(dst)
-	} else {
-		dst = c.appendJSONHeader(dst)
-	}
-	hlen := len(dst) - start - 8
-	binary.BigEndian.PutUint32(dst[start:], uint32(4+hlen+len(c.Body)))
-	binary.BigEndian.PutUint32(dst[start+4:], uint32(c.Serialize)<<24|uint32(hlen))
-	return append(dst, c.Body...)
+	return append(c.AppendHeader(dst, len(c.Body)), c.Body...)
 }
 
 // AppendHeader appends the frame of c without its body, with the length
