@@ -13,7 +13,7 @@ const checkpointSize = 4096
 // checkpoint is the file Java calls StoreCheckpoint: the store timestamps
 // up to which the commit log (physic), the consume queues (logics) and the
 // index are known to be durable. Crash recovery re-dispatches from the
-// newest segment that starts 3 s before min(physic, logics).
+// newest segment that starts 3 s before min(physic, logics, index).
 type checkpoint struct {
 	f       *os.File
 	physic  atomic.Int64

@@ -15,6 +15,7 @@ type commitLog struct {
 	dir     string
 	segSize int64
 	files   fileList
+	listMu  sync.Mutex // serializes changes of files (rolling, retention)
 
 	// wrote is the end of the last published record (or of a segment
 	// closed by a blank marker): every byte below it is complete.
@@ -60,7 +61,9 @@ func (cl *commitLog) room(n int64) (*mappedFile, int64, error) {
 	if err != nil {
 		return nil, 0, err
 	}
+	cl.listMu.Lock()
 	cl.files.appendFile(seg)
+	cl.listMu.Unlock()
 	cl.cur = seg
 	cl.alloc.request(seg.end())
 	return seg, 0, nil

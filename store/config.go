@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"fmt"
+	"math"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -57,6 +58,56 @@ type Config struct {
 	MessageDelayLevel string `conf:"messageDelayLevel"`
 	// CheckCRCOnRecover verifies body CRCs while recovering (true).
 	CheckCRCOnRecover bool `conf:"checkCRCOnRecover"`
+
+	// MessageIndexEnable turns the index/ files on (true).
+	MessageIndexEnable bool `conf:"messageIndexEnable"`
+	// MaxHashSlotNum (5,000,000) and MaxIndexNum (20,000,000) size an
+	// index file: 40 + slots*4 + entries*20 bytes. Changing them makes
+	// existing index files unreadable.
+	MaxHashSlotNum int `conf:"maxHashSlotNum"`
+	MaxIndexNum    int `conf:"maxIndexNum"`
+	// MaxMsgsNumBatch caps what one QueryMessage returns (64).
+	MaxMsgsNumBatch int `conf:"maxMsgsNumBatch"`
+	// DefaultQueryMaxNum is what QUERY_MESSAGE asks for when it looks up a
+	// unique key (32).
+	DefaultQueryMaxNum int `conf:"defaultQueryMaxNum"`
+
+	// FileReservedTime is how many hours a commit-log segment is kept
+	// after its last modification (72).
+	FileReservedTime int `conf:"fileReservedTime"`
+	// DeleteWhen lists the hours (local time, ';'-separated, "04") at which
+	// expired segments are deleted when the disk is not under pressure.
+	DeleteWhen string `conf:"deleteWhen"`
+	// DiskMaxUsedSpaceRatio (75, clamped to 10..95): above this percentage
+	// of disk use expired segments are deleted at any hour.
+	DiskMaxUsedSpaceRatio int `conf:"diskMaxUsedSpaceRatio"`
+	// DiskSpaceCleanForciblyRatio (85, clamped to 30..85): above it the
+	// oldest segments are deleted even before they expire.
+	DiskSpaceCleanForciblyRatio int `conf:"diskSpaceCleanForciblyRatio"`
+	// DiskSpaceWarningLevelRatio (90, clamped to 35..90): above it the disk
+	// counts as full and Put answers PutServiceNotAvailable until use falls
+	// to DiskSpaceCleanForciblyRatio again.
+	DiskSpaceWarningLevelRatio int `conf:"diskSpaceWarningLevelRatio"`
+	// CleanFileForciblyEnable allows deleting unexpired segments under disk
+	// pressure (true).
+	CleanFileForciblyEnable bool `conf:"cleanFileForciblyEnable"`
+	// CleanResourceInterval is the period of the retention check (10 s).
+	CleanResourceInterval time.Duration `conf:"cleanResourceInterval"`
+	// DeleteCommitLogFilesInterval is the pause between two segment
+	// deletions (100 ms).
+	DeleteCommitLogFilesInterval time.Duration `conf:"deleteCommitLogFilesInterval"`
+	// DeleteFileBatchMax is the most segments one check deletes (10).
+	DeleteFileBatchMax int `conf:"deleteFileBatchMax"`
+	// DiskUsage reports the used fraction (0..1) of the file system that
+	// holds path. Nil means statfs, rounded up to whole percents as Java
+	// does; tests replace it to simulate a full disk.
+	DiskUsage func(path string) (float64, error)
+
+	// MaxMappedConsumeQueueFiles bounds how many consume-queue files are
+	// mapped at once (4096; Booster only). Files are mapped on first use
+	// and the coldest are unmapped past the bound, so tens of thousands of
+	// queues cost neither file descriptors nor mappings.
+	MaxMappedConsumeQueueFiles int `conf:"maxMappedConsumeQueueFiles"`
 }
 
 // DefaultConfig returns Java's defaults for a store rooted at root.
@@ -77,6 +128,21 @@ func DefaultConfig(root string) Config {
 		MaxMessageSize:                    4 << 20,
 		MessageDelayLevel:                 "1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h",
 		CheckCRCOnRecover:                 true,
+		MessageIndexEnable:                true,
+		MaxHashSlotNum:                    5_000_000,
+		MaxIndexNum:                       20_000_000,
+		MaxMsgsNumBatch:                   64,
+		DefaultQueryMaxNum:                32,
+		FileReservedTime:                  72,
+		DeleteWhen:                        "04",
+		DiskMaxUsedSpaceRatio:             75,
+		DiskSpaceCleanForciblyRatio:       85,
+		DiskSpaceWarningLevelRatio:        90,
+		CleanFileForciblyEnable:           true,
+		CleanResourceInterval:             10 * time.Second,
+		DeleteCommitLogFilesInterval:      100 * time.Millisecond,
+		DeleteFileBatchMax:                10,
+		MaxMappedConsumeQueueFiles:        4096,
 	}
 }
 
@@ -108,6 +174,7 @@ func (c *Config) Validate() error {
 		{"flushIntervalConsumeQueue", c.FlushIntervalConsumeQueue},
 		{"flushConsumeQueueThoroughInterval", c.FlushConsumeQueueThoroughInterval},
 		{"syncFlushTimeout", c.SyncFlushTimeout},
+		{"cleanResourceInterval", c.CleanResourceInterval},
 	} {
 		if d.v <= 0 {
 			errs = append(errs, fmt.Errorf("%s must be positive, got %v", d.name, d.v))
@@ -121,6 +188,25 @@ func (c *Config) Validate() error {
 	}
 	if _, err := ParseDelayLevels(c.MessageDelayLevel); err != nil {
 		errs = append(errs, err)
+	}
+	if c.MaxHashSlotNum <= 0 || c.MaxIndexNum <= 0 ||
+		indexHeaderSize+int64(c.MaxHashSlotNum)*indexSlotSize+int64(c.MaxIndexNum)*indexEntrySize > math.MaxInt32 {
+		errs = append(errs, fmt.Errorf("maxHashSlotNum %d and maxIndexNum %d must be positive and give an index file under 2 GiB", c.MaxHashSlotNum, c.MaxIndexNum))
+	}
+	if c.MaxMsgsNumBatch <= 0 || c.DefaultQueryMaxNum <= 0 {
+		errs = append(errs, errors.New("maxMsgsNumBatch and defaultQueryMaxNum must be positive"))
+	}
+	if c.FileReservedTime < 0 {
+		errs = append(errs, fmt.Errorf("fileReservedTime must not be negative, got %d", c.FileReservedTime))
+	}
+	if _, err := ParseDeleteWhen(c.DeleteWhen); err != nil {
+		errs = append(errs, err)
+	}
+	if c.DeleteCommitLogFilesInterval < 0 || c.DeleteFileBatchMax <= 0 {
+		errs = append(errs, errors.New("deleteCommitLogFilesInterval must not be negative and deleteFileBatchMax must be positive"))
+	}
+	if c.MaxMappedConsumeQueueFiles <= 0 {
+		errs = append(errs, fmt.Errorf("maxMappedConsumeQueueFiles must be positive, got %d", c.MaxMappedConsumeQueueFiles))
 	}
 	return errors.Join(errs...)
 }
@@ -139,6 +225,22 @@ func ParseDelayLevels(s string) ([]time.Duration, error) {
 	}
 	return out, nil
 }
+
+// ParseDeleteWhen parses deleteWhen: hours of the day separated by ';'.
+func ParseDeleteWhen(s string) ([]int, error) {
+	var hours []int
+	for _, f := range strings.Split(s, ";") {
+		h, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || h < 0 || h > 23 {
+			return nil, fmt.Errorf("deleteWhen: bad hour %q in %q", f, s)
+		}
+		hours = append(hours, h)
+	}
+	return hours, nil
+}
+
+// clampRatio applies Java's bounds to a disk ratio setting.
+func clampRatio(v, lo, hi int) int { return min(max(v, lo), hi) }
 
 // normalized fills derived defaults.
 func (c Config) normalized() Config {

@@ -2,11 +2,15 @@ package store
 
 import (
 	"encoding/binary"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync"
 	"sync/atomic"
+
+	"github.com/booster-mq/booster/compat"
 )
 
 // padSize marks the filler units Java writes before the first entry of a
@@ -36,13 +40,20 @@ func putUnit(b []byte, u cqUnit) {
 }
 
 // consumeQueue is the index of one topic queue: unit k (queue offset k)
-// is at byte k*20 of the file sequence.
+// is at byte k*20 of the file sequence. Its files are mapped on demand
+// through the store's mapCache.
 type consumeQueue struct {
 	topic    string
 	queueID  int32
 	dir      string
 	fileSize int64
-	files    fileList
+	cache    *mapCache
+
+	// files is a copy-on-write list of contiguous files; filesMu
+	// serializes its writers (the append path adding a file, retention
+	// and recovery removing them). Readers load it without locks.
+	files   atomic.Pointer[[]*cqFile]
+	filesMu sync.Mutex
 
 	// max is the published queue length: units below it are complete and
 	// their records are in the commit log. min is the first unit whose
@@ -57,24 +68,80 @@ type consumeQueue struct {
 	// Flusher state, guarded by Store.cqFlushMu.
 	flushed int64 // durable byte prefix
 	newDirs atomic.Bool
+
+	// Retention state, guarded by Store.cleanMu: the unit at queue offset
+	// minPhyAt points at commit-log offset minPhy.
+	minPhyAt int64
+	minPhy   int64
 }
 
-func newConsumeQueue(root, topic string, queueID int32, fileSize int64) *consumeQueue {
+func newConsumeQueue(root, topic string, queueID int32, fileSize int64, cache *mapCache) *consumeQueue {
 	return &consumeQueue{
 		topic:    topic,
 		queueID:  queueID,
 		dir:      filepath.Join(root, topic, strconv.Itoa(int(queueID))),
 		fileSize: fileSize,
+		cache:    cache,
 	}
+}
+
+func (q *consumeQueue) fileList() []*cqFile {
+	if p := q.files.Load(); p != nil {
+		return *p
+	}
+	return nil
+}
+
+// setFiles publishes a new file list; the caller holds filesMu or owns the
+// queue.
+func (q *consumeQueue) setFiles(files []*cqFile) { q.files.Store(&files) }
+
+// findCQFile returns the file that holds byte position pos, or nil.
+func findCQFile(files []*cqFile, pos int64) *cqFile {
+	if len(files) == 0 || pos < files[0].start {
+		return nil
+	}
+	i := (pos - files[0].start) / files[0].size
+	if i >= int64(len(files)) {
+		return nil
+	}
+	return files[i]
+}
+
+// createCQFile creates the sized, empty file for start without mapping it.
+func createCQFile(dir string, start, size int64) (*cqFile, error) {
+	path := filepath.Join(dir, compat.OffsetFileName(start))
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	fi, err := f.Stat()
+	if err == nil && fi.Size() != size {
+		if fi.Size() > size {
+			err = fmt.Errorf("%s is %d bytes, larger than the configured %d", path, fi.Size(), size)
+		} else {
+			err = f.Truncate(size)
+		}
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, err
+	}
+	return newCQFile(path, start, size), nil
 }
 
 // fileFor returns the file that holds byte position pos, creating files up
 // to it. The caller is the writer.
-func (q *consumeQueue) fileFor(pos int64) (*mappedFile, error) {
-	files := q.files.load()
-	if f := findFile(files, pos); f != nil {
+func (q *consumeQueue) fileFor(pos int64) (*cqFile, error) {
+	files := q.fileList()
+	if f := findCQFile(files, pos); f != nil {
 		return f, nil
 	}
+	q.filesMu.Lock()
+	defer q.filesMu.Unlock()
+	files = q.fileList()
 	if len(files) == 0 {
 		if err := os.MkdirAll(q.dir, 0o755); err != nil {
 			return nil, err
@@ -86,13 +153,13 @@ func (q *consumeQueue) fileFor(pos int64) (*mappedFile, error) {
 		if len(files) > 0 {
 			start = files[len(files)-1].end()
 		}
-		f, err := createMappedFile(q.dir, start, q.fileSize, false)
+		f, err := createCQFile(q.dir, start, q.fileSize)
 		if err != nil {
 			return nil, err
 		}
-		q.files.appendFile(f)
+		files = append(files[:len(files):len(files)], f)
+		q.setFiles(files)
 		q.newDirs.Store(true)
-		files = q.files.load()
 		if f.end() > pos {
 			return f, nil
 		}
@@ -106,11 +173,30 @@ func (q *consumeQueue) reserve(off int64) error {
 	return err
 }
 
+// holdUnit makes sure the unit at queue offset off has a file and returns
+// that file's mapping, held. The caller is the writer.
+func (q *consumeQueue) holdUnit(off int64) (*mappedFile, error) {
+	f, err := q.fileFor(off * cqUnitSize)
+	if err != nil {
+		return nil, err
+	}
+	return q.cache.hold(f)
+}
+
 // write stores unit u at queue offset off. The file must exist (reserve).
-func (q *consumeQueue) write(off int64, u cqUnit) {
+func (q *consumeQueue) write(off int64, u cqUnit) error {
 	pos := off * cqUnitSize
-	f := findFile(q.files.load(), pos)
-	putUnit(f.data[pos-f.start:], u)
+	f := findCQFile(q.fileList(), pos)
+	if f == nil {
+		return fmt.Errorf("no file for queue offset %d", off)
+	}
+	m, err := q.cache.hold(f)
+	if err != nil {
+		return err
+	}
+	putUnit(m.data[pos-m.start:], u)
+	m.release()
+	return nil
 }
 
 // append writes the unit for the record at queue offset off during
@@ -121,7 +207,7 @@ func (q *consumeQueue) append(off int64, u cqUnit) (bool, error) {
 	if off < q.next {
 		return false, nil
 	}
-	if len(q.files.load()) == 0 {
+	if len(q.fileList()) == 0 {
 		// An empty queue starts at the file that holds off.
 		q.next = off - off%(q.fileSize/cqUnitSize)
 		q.min.Store(off)
@@ -130,86 +216,119 @@ func (q *consumeQueue) append(off int64, u cqUnit) (bool, error) {
 		if err := q.reserve(q.next); err != nil {
 			return false, err
 		}
-		q.write(q.next, cqUnit{0, padSize, 0})
+		if err := q.write(q.next, cqUnit{0, padSize, 0}); err != nil {
+			return false, err
+		}
 	}
 	if err := q.reserve(off); err != nil {
 		return false, err
 	}
-	q.write(off, u)
+	if err := q.write(off, u); err != nil {
+		return false, err
+	}
 	q.next = off + 1
 	q.maxPhy = u.phy + int64(u.size)
 	return true, nil
 }
 
-// cqCursor reads units in order, holding one file at a time.
+// cqCursor reads units in order, holding one mapped file at a time.
 type cqCursor struct {
-	files []*mappedFile
-	f     *mappedFile
+	cache *mapCache
+	files []*cqFile
+	m     *mappedFile
 }
+
+func (q *consumeQueue) cursor() cqCursor { return cqCursor{cache: q.cache, files: q.fileList()} }
 
 func (c *cqCursor) unit(off int64) (cqUnit, bool) {
 	pos := off * cqUnitSize
-	if c.f == nil || pos < c.f.start || pos >= c.f.end() {
+	if c.m == nil || pos < c.m.start || pos >= c.m.end() {
 		c.close()
-		f := findFile(c.files, pos)
-		if f == nil || !f.hold() {
+		f := findCQFile(c.files, pos)
+		if f == nil {
 			return cqUnit{}, false
 		}
-		c.f = f
+		m, err := c.cache.hold(f)
+		if err != nil {
+			return cqUnit{}, false
+		}
+		c.m = m
 	}
-	return readUnit(c.f.data[pos-c.f.start:]), true
+	return readUnit(c.m.data[pos-c.m.start:]), true
 }
 
 func (c *cqCursor) close() {
-	if c.f != nil {
-		c.f.release()
-		c.f = nil
+	if c.m != nil {
+		c.m.release()
+		c.m = nil
 	}
+}
+
+// firstLive returns the first queue offset in [from, to) whose unit points
+// at or past minPhy, or to if there is none. The units of a queue point at
+// increasing commit-log offsets, except fillers (at the start of a queue,
+// or over a gap recovery found), so it is a binary search over the valid
+// units, stepping over fillers.
+func (q *consumeQueue) firstLive(from, to, minPhy int64) int64 {
+	cur := q.cursor()
+	defer cur.close()
+	// valid returns the first offset at or after o with a valid unit.
+	valid := func(o int64) (int64, cqUnit) {
+		for ; o < to; o++ {
+			if u, ok := cur.unit(o); ok && u.valid() {
+				return o, u
+			}
+		}
+		return to, cqUnit{}
+	}
+	lo, hi := from, to
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		if v, u := valid(mid); v == to || u.phy >= minPhy {
+			hi = mid
+		} else {
+			lo = v + 1
+		}
+	}
+	v, _ := valid(lo)
+	return v
 }
 
 // flush makes the published units durable when at least leastPages pages
-// are dirty (0: any). The caller holds Store.cqFlushMu.
-func (q *consumeQueue) flush(leastPages int) error {
+// are dirty (0: any): it msyncs the dirty range of mapped files and
+// appends the paths of dirty files that are not mapped to unmapped, for
+// the caller to sync. It returns the byte position the queue is durable
+// up to once those are synced; the caller then stores it in q.flushed.
+// The caller holds Store.cqFlushMu.
+func (q *consumeQueue) flush(leastPages int, unmapped *[]string) (int64, error) {
 	target := q.max.Load() * cqUnitSize
 	if target <= q.flushed || (leastPages > 0 && target/pageSize-q.flushed/pageSize < int64(leastPages)) {
-		return q.syncDirs()
+		return q.flushed, nil
 	}
-	for _, f := range q.files.load() {
-		if f.end() <= q.flushed || f.start >= target || !f.hold() {
+	for _, f := range q.fileList() {
+		if f.end() <= q.flushed || f.start >= target {
 			continue
 		}
-		err := f.flushRange(q.flushed-f.start, target-f.start)
-		f.release()
-		if err != nil {
-			return err
-		}
-	}
-	q.flushed = target
-	return q.syncDirs()
-}
-
-// syncDirs makes new queue directories and files durable.
-func (q *consumeQueue) syncDirs() error {
-	if !q.newDirs.Swap(false) {
-		return nil
-	}
-	topicDir := filepath.Dir(q.dir)
-	for _, d := range []string{q.dir, topicDir, filepath.Dir(topicDir)} {
-		if err := syncDir(d); err != nil {
-			if os.IsNotExist(err) {
-				return nil // deleted meanwhile
+		if m := f.m.Load(); m != nil && m.hold() {
+			err := m.flushRange(q.flushed-f.start, target-f.start)
+			m.release()
+			if err != nil {
+				return q.flushed, err
 			}
-			q.newDirs.Store(true)
-			return err
+		} else {
+			*unmapped = append(*unmapped, f.path)
 		}
 	}
-	return nil
+	return target, nil
 }
 
-// release drops the owner's references to all files.
+// release unmaps all files for good (the queue is deleted or the store
+// closes).
 func (q *consumeQueue) release() {
-	for _, f := range q.files.load() {
-		f.release()
+	q.filesMu.Lock()
+	defer q.filesMu.Unlock()
+	for _, f := range q.fileList() {
+		q.cache.drop(f)
 	}
-	q.files.set(nil)
+	q.setFiles(nil)
 }

@@ -1,7 +1,7 @@
 // Package store is the message store: a commit log of fixed-size mapped
-// segments and one consume queue per topic queue, in Java RocketMQ's
-// on-disk layout, so a Booster broker and a Java broker can open each
-// other's storePathRootDir.
+// segments, one consume queue per topic queue and hash-indexed key files,
+// in Java RocketMQ's on-disk layout, so a Booster broker and a Java broker
+// can open each other's storePathRootDir.
 //
 // # Directory
 //
@@ -11,6 +11,8 @@
 //	  consumequeue/<topic>/<queueId>/00000000000000000000
 //	                                      files of 300000 units (6,000,000 B),
 //	                                      named by their start byte offset
+//	  index/20250102043000123             index files (420,000,040 B, sparse),
+//	                                      named yyyyMMddHHmmssSSS at creation
 //	  checkpoint                          one 4 KiB page
 //	  abort                               present while open (holds the pid)
 //	  lock                                flock'ed while open
@@ -50,11 +52,28 @@
 // with (0, 0x7FFFFFFF, 0) units. PREPARED and ROLLBACK transaction records
 // get no unit.
 //
+// # Index file (Java's IndexFile; slots 5,000,000 and entries 20,000,000)
+//
+//	header  40 B   beginTimestamp, endTimestamp, beginPhyOffset,
+//	               endPhyOffset (longs), hashSlotCount, indexCount (ints;
+//	               indexCount is the next entry number and starts at 1)
+//	slots   4 B    number of the newest entry whose keyHash % slots is it
+//	entry   20 B   keyHash int, phyOffset long, timeDiff int (seconds since
+//	               beginTimestamp), prevIndex int (older entry, same slot)
+//
+// keyHash is abs(String.hashCode("topic#key")), 0 for MIN_VALUE. Every
+// record but ROLLBACK ones gets an entry for its UNIQ_KEY and one per
+// non-empty KEYS token (split on single spaces). A full file starts a new
+// one that continues from its end offset and time. Files are created
+// sparse: the header and slots are allocated at once, entries 4 MiB at a
+// time ahead of the writer (a write fault into an unallocated page of a
+// full disk would be SIGBUS).
+//
 // # Checkpoint (4096 bytes)
 //
 //	0  physicMsgTimestamp  long  store time of the newest flushed record
 //	8  logicsMsgTimestamp  long  same, for consume queues (thorough flushes)
-//	16 indexMsgTimestamp   long  unused (no index files yet)
+//	16 indexMsgTimestamp   long  same, for index files (every queue flush)
 //
 // # Concurrency
 //
@@ -75,12 +94,37 @@
 //     checkpoint) never take the append lock. They msync the dirty
 //     page-aligned range between the flushed and published offsets.
 //     SYNC_FLUSH is group commit: waiters register a target offset and kick
-//     the flusher; one msync covers every waiter it reaches.
+//     the flusher; one msync covers every waiter it reaches. Waiters are
+//     pooled, so a sync Put allocates nothing.
+//   - Index entries are written under the append lock after the consume
+//     units (keys are hashed before it). A reader searches without locks:
+//     it loads a slot atomically, and the entry it names and the chain
+//     below it are complete and immutable.
 //   - The first failed flush fences the store: Put answers
 //     PutServiceNotAvailable from then on and Close leaves the abort file
 //     so the next Open recovers as after a crash.
 //   - A spare segment is created (ftruncate + fallocate + mmap) by a
 //     background goroutine before the current one fills up.
+//   - Consume-queue files are mapped on first use and their descriptors
+//     closed at once; a CLOCK cache keeps at most MaxMappedConsumeQueueFiles
+//     mapped and unmaps the coldest (reference counts keep a mapping alive
+//     for whoever holds it). So 50,000 queues cost neither 50,000
+//     descriptors nor 50,000 of the kernel's 65,530 mappings. A dirty file
+//     that was unmapped is synced through a descriptor, or with one
+//     syncfs when there are many.
+//
+// # Retention
+//
+// A cleaner runs every CleanResourceInterval (see retention.go): it
+// deletes the oldest expired segments (FileReservedTime hours after their
+// last modification) at a DeleteWhen hour or when disk use is over
+// DiskMaxUsedSpaceRatio, unexpired ones over DiskSpaceCleanForciblyRatio,
+// at most DeleteFileBatchMax per run and never the segment being written.
+// Then each queue's min offset moves to its first unit whose record still
+// exists (a pull below it gets OffsetTooSmall with the new min) and the
+// consume-queue and index files wholly below are deleted. Over
+// DiskSpaceWarningLevelRatio Put answers PutServiceNotAvailable
+// (ErrDiskFull) until use is back at DiskSpaceCleanForciblyRatio.
 //
 // # Recovery
 //
@@ -90,5 +134,9 @@
 // stale bytes after the cut are zeroed. Consume-queue units at or past the
 // new end are dropped. Records without a unit are indexed again: after a
 // crash from the newest segment whose first record predates the
-// checkpoint by 3 s, else from the highest offset any queue has indexed.
+// checkpoint (the oldest of its three timestamps) by 3 s, else from the
+// highest offset any queue has indexed. After a crash the index file that
+// holds that point keeps only its entries below it (up to the first torn
+// entry), its slots are rebuilt, newer index files are deleted, and the
+// records from there on are indexed again.
 package store

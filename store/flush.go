@@ -3,7 +3,12 @@ package store
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // syncFlushPoll is how often SYNC_FLUSH flushes bytes nobody waits for
@@ -13,9 +18,13 @@ const syncFlushPoll = 10 * time.Millisecond
 // ErrFlushTimeout means a SYNC_FLUSH wait timed out.
 var ErrFlushTimeout = errors.New("store: flush timed out")
 
+// flushWaiter is a SYNC_FLUSH producer waiting for its target. Waiters
+// are pooled, so waiting allocates nothing: done gets exactly one value
+// per registration, from wake or from the waiter's own timeout path.
 type flushWaiter struct {
 	target int64
-	done   chan struct{}
+	done   chan bool // true: flushed; false: store failed or closed
+	timer  *time.Timer
 }
 
 // flushCommitLog makes every published byte durable: msync on the dirty
@@ -71,16 +80,38 @@ func (s *Store) flushConsumeQueues(thorough bool) error {
 	}
 	s.cqMu.RUnlock()
 	var errs []error
+	var unmapped []string
+	var advanced []flushedTo
 	for _, q := range queues {
-		if err := q.flush(least); err != nil {
+		target, err := q.flush(least, &unmapped)
+		if err != nil {
 			errs = append(errs, fmt.Errorf("flush consume queue %s/%d: %w", q.topic, q.queueID, err))
+		} else if target > q.flushed {
+			advanced = append(advanced, flushedTo{q, target})
+		}
+	}
+	if err := s.syncQueueFiles(queues, unmapped); err != nil {
+		errs = append(errs, fmt.Errorf("sync consume queue files: %w", err))
+	} else {
+		for _, a := range advanced {
+			a.q.flushed = a.target
+		}
+	}
+	if s.ix != nil {
+		if err := s.ix.flush(); err != nil {
+			errs = append(errs, fmt.Errorf("flush index: %w", err))
 		}
 	}
 	if err := errors.Join(errs...); err != nil {
 		return s.fail(err)
 	}
-	if thorough && ts > 0 {
-		s.ckpt.logics.Store(ts)
+	if ts > 0 {
+		// Every record stored at or before ts has its index entries
+		// durable now (Java only moves this when an index file fills).
+		s.ckpt.index.Store(ts)
+		if thorough {
+			s.ckpt.logics.Store(ts)
+		}
 	}
 	if err := s.ckpt.flush(); err != nil {
 		return s.fail(fmt.Errorf("flush checkpoint: %w", err))
@@ -163,7 +194,13 @@ func (s *Store) waitFlushed(target int64) error {
 	if s.cl.flushed.Load() >= target {
 		return nil
 	}
-	w := flushWaiter{target: target, done: make(chan struct{})}
+	w, _ := s.waiterPool.Get().(*flushWaiter)
+	if w == nil {
+		w = &flushWaiter{done: make(chan bool, 1), timer: time.NewTimer(time.Hour)}
+		w.timer.Stop()
+	}
+	defer s.waiterPool.Put(w)
+	w.target = target
 	s.waitMu.Lock()
 	if s.waitClosed {
 		s.waitMu.Unlock()
@@ -178,20 +215,33 @@ func (s *Store) waitFlushed(target int64) error {
 	case s.flushKick <- struct{}{}:
 	default:
 	}
-	timer := time.NewTimer(s.cfg.SyncFlushTimeout)
-	defer timer.Stop()
+	w.timer.Reset(s.cfg.SyncFlushTimeout)
+	var ok bool
 	select {
-	case <-w.done:
-		if s.cl.flushed.Load() >= target {
-			return nil
+	case ok = <-w.done:
+		w.timer.Stop()
+	case <-w.timer.C:
+		// Leave the queue, unless wake took us out first; then its value
+		// is in done (it sends under waitMu) and we drain it so the pooled
+		// waiter starts empty.
+		s.waitMu.Lock()
+		i := slices.Index(s.waiters, w)
+		if i >= 0 {
+			s.waiters = slices.Delete(s.waiters, i, i+1)
 		}
-		if err := s.err(); err != nil {
-			return err
+		s.waitMu.Unlock()
+		if i >= 0 {
+			return ErrFlushTimeout
 		}
-		return ErrClosed
-	case <-timer.C:
-		return ErrFlushTimeout
+		ok = <-w.done
 	}
+	if ok || s.cl.flushed.Load() >= target {
+		return nil
+	}
+	if err := s.err(); err != nil {
+		return err
+	}
+	return ErrClosed
 }
 
 // wakeWaiters releases the waiters the flushed offset covers, or all of
@@ -209,13 +259,79 @@ func (s *Store) wake(final bool) {
 	}
 	keep := s.waiters[:0]
 	for _, w := range s.waiters {
-		if all || w.target <= flushed {
-			close(w.done)
-		} else {
+		switch {
+		case w.target <= flushed:
+			w.done <- true
+		case all:
+			w.done <- false
+		default:
 			keep = append(keep, w)
 		}
 	}
 	clear(s.waiters[len(keep):])
 	s.waiters = keep
 	s.waitMu.Unlock()
+}
+
+type flushedTo struct {
+	q      *consumeQueue
+	target int64
+}
+
+// manyFiles is how many files and directories to sync make one syncfs(2)
+// cheaper than an fsync each (tens of thousands of queues created or
+// written at once, their files long unmapped).
+const manyFiles = 64
+
+// syncQueueFiles makes durable the dirty consume-queue files that are not
+// mapped (so msync could not reach them), and new queue directories and
+// files (or removals): the queue directory, its topic directory and
+// consumequeue/. The caller holds cqFlushMu.
+func (s *Store) syncQueueFiles(queues []*consumeQueue, unmapped []string) error {
+	var dirty []*consumeQueue
+	dirs := map[string]struct{}{}
+	for _, q := range queues {
+		if q.newDirs.Swap(false) {
+			dirty = append(dirty, q)
+			topicDir := filepath.Dir(q.dir)
+			dirs[q.dir], dirs[topicDir], dirs[filepath.Dir(topicDir)] = struct{}{}, struct{}{}, struct{}{}
+		}
+	}
+	var err error
+	if len(dirs)+len(unmapped) > manyFiles {
+		err = syncFS(s.cqRoot)
+	} else {
+		for _, path := range unmapped {
+			if err = fdatasyncPath(path); err != nil {
+				break
+			}
+		}
+		for d := range dirs {
+			if err != nil {
+				break
+			}
+			if e := syncDir(d); e != nil && !errors.Is(e, os.ErrNotExist) { // deleted meanwhile
+				err = e
+			}
+		}
+	}
+	if err != nil {
+		for _, q := range dirty {
+			q.newDirs.Store(true)
+		}
+	}
+	return err
+}
+
+// syncFS commits the whole file system that holds dir (syncfs(2)).
+func syncFS(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	err = unix.Syncfs(int(d.Fd()))
+	if cerr := d.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }

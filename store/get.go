@@ -31,7 +31,8 @@ type GetResult struct {
 	// Bytes is the total size of Records.
 	Bytes int
 
-	held []*mappedFile
+	held    []*mappedFile
+	heldBuf [2]*mappedFile // held's usual backing: a pull spans one or two segments
 }
 
 // Release lets go of the segments Records point into. Records must not be
@@ -40,6 +41,7 @@ func (r *GetResult) Release() {
 	for _, f := range r.held {
 		f.release()
 	}
+	clear(r.heldBuf[:])
 	r.held, r.Records = nil, nil
 }
 
@@ -52,6 +54,9 @@ func (r *GetResult) hold(f *mappedFile) bool {
 	}
 	if !f.hold() {
 		return false
+	}
+	if r.held == nil {
+		r.held = r.heldBuf[:0]
 	}
 	r.held = append(r.held, f)
 	return true
@@ -103,9 +108,10 @@ func (s *Store) GetMessages(topic string, queueID int32, offset int64, maxMsgs i
 		maxBytes = DefaultMaxTransferBytes
 	}
 	scanEnd := min(maxOff, offset+int64(max(minScanBytes, maxMsgs*cqUnitSize))/cqUnitSize)
+	r.Records = make([][]byte, 0, min(maxMsgs, int(scanEnd-offset), 32))
 	minPhy := s.cl.minOffset()
 	clFiles := s.cl.files.load()
-	cur := cqCursor{files: q.files.load()}
+	cur := q.cursor()
 	defer cur.close()
 	filtered, removed := 0, 0
 	i := offset
@@ -178,7 +184,7 @@ func (s *Store) OffsetByTime(topic string, queueID int32, tsMillis int64, upper 
 	}
 	minOff, maxOff := q.min.Load(), q.max.Load()
 	clFiles := s.cl.files.load()
-	cur := cqCursor{files: q.files.load()}
+	cur := q.cursor()
 	defer cur.close()
 	timeAt := func(o int64) int64 {
 		u, ok := cur.unit(o)
@@ -211,7 +217,7 @@ func (s *Store) EarliestMessageTime(topic string, queueID int32) int64 {
 	if minOff >= maxOff {
 		return -1
 	}
-	cur := cqCursor{files: q.files.load()}
+	cur := q.cursor()
 	defer cur.close()
 	u, ok := cur.unit(minOff)
 	if !ok {

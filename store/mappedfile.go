@@ -64,7 +64,9 @@ func createMappedFile(dir string, start, size int64, reserve bool) (*mappedFile,
 }
 
 // openMappedFile maps an existing file, which must be exactly size bytes.
-func openMappedFile(path string, start, size int64) (*mappedFile, error) {
+// With keepFD false the descriptor is closed once the file is mapped (the
+// mapping stays valid), so many mapped files cost no descriptors.
+func openMappedFile(path string, start, size int64, keepFD bool) (*mappedFile, error) {
 	f, err := os.OpenFile(path, os.O_RDWR, 0)
 	if err != nil {
 		return nil, err
@@ -77,7 +79,16 @@ func openMappedFile(path string, start, size int64) (*mappedFile, error) {
 		f.Close()
 		return nil, err
 	}
-	return mapFile(f, path, start, size)
+	m, err := mapFile(f, path, start, size)
+	if err == nil && !keepFD {
+		err = m.f.Close()
+		m.f = nil
+		if err != nil {
+			m.release()
+			return nil, err
+		}
+	}
+	return m, err
 }
 
 func mapFile(f *os.File, path string, start, size int64) (*mappedFile, error) {
@@ -116,7 +127,9 @@ func (m *mappedFile) release() {
 	// Nobody can reach the data any more; an error here leaks a mapping
 	// at worst.
 	_ = unix.Munmap(m.data)
-	_ = m.f.Close()
+	if m.f != nil {
+		_ = m.f.Close()
+	}
 }
 
 // flushRange makes data[from:to) durable with msync on the page-aligned
@@ -142,10 +155,18 @@ func (m *mappedFile) zeroFrom(from int64) error {
 	if from >= m.size() {
 		return nil
 	}
+	f := m.f
+	if f == nil {
+		var err error
+		if f, err = os.OpenFile(m.path, os.O_RDWR, 0); err != nil {
+			return err
+		}
+		defer f.Close()
+	}
 	page := min((from+pageSize-1)&^(pageSize-1), m.size())
 	clear(m.data[from:page])
 	if page < m.size() {
-		err := unix.Fallocate(int(m.f.Fd()), unix.FALLOC_FL_PUNCH_HOLE|unix.FALLOC_FL_KEEP_SIZE, page, m.size()-page)
+		err := unix.Fallocate(int(f.Fd()), unix.FALLOC_FL_PUNCH_HOLE|unix.FALLOC_FL_KEEP_SIZE, page, m.size()-page)
 		if err != nil {
 			clear(m.data[page:])
 		}
@@ -153,7 +174,25 @@ func (m *mappedFile) zeroFrom(from int64) error {
 	if err := m.flushRange(from, m.size()); err != nil {
 		return err
 	}
-	return unix.Fdatasync(int(m.f.Fd()))
+	return unix.Fdatasync(int(f.Fd()))
+}
+
+// fdatasyncPath makes the data of the file at path durable without a
+// mapping (a consume-queue file that was unmapped while dirty). A file
+// that is gone needs nothing.
+func fdatasyncPath(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	err = unix.Fdatasync(int(f.Fd()))
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // fileList is a copy-on-write list of contiguous, equally sized files.
@@ -205,10 +244,11 @@ func syncDir(dir string) error {
 	return err
 }
 
-// loadFiles maps the 20-digit offset files of dir, in order. A trailing
-// empty file (a creation cut short by a crash) is removed. The files must
-// be contiguous and each exactly size bytes, as Java requires.
-func loadFiles(dir string, size int64) ([]*mappedFile, error) {
+// listFiles returns the start offsets of the 20-digit offset files of
+// dir, in order. A trailing empty file (a creation cut short by a crash) is
+// removed. The files must be contiguous and, with checkSize, each exactly
+// size bytes, as Java requires.
+func listFiles(dir string, size int64, checkSize bool) ([]int64, error) {
 	ents, err := os.ReadDir(dir)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
@@ -231,19 +271,37 @@ func loadFiles(dir string, size int64) ([]*mappedFile, error) {
 			offs = offs[:n-1]
 		}
 	}
-	var files []*mappedFile
 	for i, off := range offs {
+		name := compat.OffsetFileName(off)
 		if i > 0 && off != offs[i-1]+size {
-			err = fmt.Errorf("%s: file %s does not follow %s (size %d)", dir,
-				compat.OffsetFileName(off), compat.OffsetFileName(offs[i-1]), size)
+			return nil, fmt.Errorf("%s: file %s does not follow %s (size %d)", dir,
+				name, compat.OffsetFileName(offs[i-1]), size)
 		}
 		if off%size != 0 {
-			err = fmt.Errorf("%s: file %s is not at a multiple of %d", dir, compat.OffsetFileName(off), size)
+			return nil, fmt.Errorf("%s: file %s is not at a multiple of %d", dir, name, size)
 		}
-		var f *mappedFile
-		if err == nil {
-			f, err = openMappedFile(filepath.Join(dir, compat.OffsetFileName(off)), off, size)
+		if checkSize {
+			fi, err := os.Stat(filepath.Join(dir, name))
+			if err != nil {
+				return nil, err
+			}
+			if fi.Size() != size {
+				return nil, fmt.Errorf("%s/%s is %d bytes, want %d (did the configured file size change?)", dir, name, fi.Size(), size)
+			}
 		}
+	}
+	return offs, nil
+}
+
+// loadFiles maps the 20-digit offset files of dir (see listFiles).
+func loadFiles(dir string, size int64) ([]*mappedFile, error) {
+	offs, err := listFiles(dir, size, false)
+	if err != nil {
+		return nil, err
+	}
+	var files []*mappedFile
+	for _, off := range offs {
+		f, err := openMappedFile(filepath.Join(dir, compat.OffsetFileName(off)), off, size, true)
 		if err != nil {
 			for _, f := range files {
 				f.release()

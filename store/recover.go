@@ -18,9 +18,10 @@ const crashSafetyMillis = 3000
 //  1. find the end of the valid records (all segments after a crash, the
 //     last three after a clean stop) and cut the log there;
 //  2. drop consume-queue units that point at or past that end;
-//  3. index the records that have no unit yet: after a crash from the
-//     segment the checkpoint vouches for, else from the highest offset any
-//     queue has indexed (as Java's reput does).
+//  3. index the records that have no unit or index entry yet: after a
+//     crash from the segment the checkpoint vouches for (the index is cut
+//     back to it), else from the highest offset any queue has indexed (as
+//     Java's reput does).
 func (s *Store) recover(crashed bool) error {
 	files, err := loadFiles(s.cl.dir, s.cl.segSize)
 	if err != nil {
@@ -29,6 +30,11 @@ func (s *Store) recover(crashed bool) error {
 	s.cl.files.set(files)
 	if err := s.loadQueues(); err != nil {
 		return err
+	}
+	if s.ix != nil {
+		if err := s.ix.load(); err != nil {
+			return fmt.Errorf("index: %w", err)
+		}
 	}
 
 	end, dirtyTail := int64(0), false
@@ -56,6 +62,12 @@ func (s *Store) recover(crashed bool) error {
 	}
 
 	from := s.dispatchStart(crashed)
+	if crashed && s.ix != nil {
+		if err := s.ix.recoverAfterCrash(from, s.recordTime); err != nil {
+			return fmt.Errorf("index: %w", err)
+		}
+		from = min(from, s.ix.resume)
+	}
 	if err := s.dispatch(from, end); err != nil {
 		return err
 	}
@@ -154,7 +166,7 @@ func (s *Store) loadQueues() error {
 			if !id.IsDir() || err != nil || qid < 0 {
 				continue
 			}
-			q := newConsumeQueue(s.cqRoot, t.Name(), int32(qid), s.cfg.MappedFileSizeConsumeQueue)
+			q := newConsumeQueue(s.cqRoot, t.Name(), int32(qid), s.cfg.MappedFileSizeConsumeQueue, s.cqCache)
 			if err := s.loadQueue(q); err != nil {
 				return fmt.Errorf("consume queue %s/%d: %w", t.Name(), qid, err)
 			}
@@ -170,23 +182,33 @@ func (s *Store) loadQueues() error {
 }
 
 func (s *Store) loadQueue(q *consumeQueue) error {
-	files, err := loadFiles(q.dir, q.fileSize)
+	offs, err := listFiles(q.dir, q.fileSize, true)
 	if err != nil {
 		return err
 	}
-	q.files.set(files)
+	files := make([]*cqFile, len(offs))
+	for i, off := range offs {
+		files[i] = newCQFile(filepath.Join(q.dir, compat.OffsetFileName(off)), off, q.fileSize)
+	}
+	q.setFiles(files)
 	if len(files) == 0 {
 		return nil
 	}
 	endPos := files[max(0, len(files)-3)].start
 scan:
 	for _, f := range files[max(0, len(files)-3):] {
-		for p := int64(0); p < f.size(); p += cqUnitSize {
-			if u := readUnit(f.data[p:]); u.phy < 0 || u.size <= 0 {
+		m, err := q.cache.hold(f)
+		if err != nil {
+			return err
+		}
+		for p := int64(0); p < f.size; p += cqUnitSize {
+			if u := readUnit(m.data[p:]); u.phy < 0 || u.size <= 0 {
 				endPos = f.start + p
+				m.release()
 				break scan
 			}
 		}
+		m.release()
 		endPos = f.end()
 	}
 	q.next = endPos / cqUnitSize
@@ -195,14 +217,16 @@ scan:
 
 // cutQueueFiles deletes the queue's files that start past pos.
 func (s *Store) cutQueueFiles(q *consumeQueue, pos int64) error {
-	files := q.files.load()
+	q.filesMu.Lock()
+	defer q.filesMu.Unlock()
+	files := q.fileList()
 	keep := files[:0:0]
 	for _, f := range files {
 		if f.start > pos {
+			q.cache.drop(f)
 			if err := os.Remove(f.path); err != nil {
 				return err
 			}
-			f.release()
 			continue
 		}
 		keep = append(keep, f)
@@ -210,7 +234,7 @@ func (s *Store) cutQueueFiles(q *consumeQueue, pos int64) error {
 	if len(keep) < len(files) {
 		q.newDirs.Store(true)
 	}
-	q.files.set(keep)
+	q.setFiles(keep)
 	return nil
 }
 
@@ -221,7 +245,7 @@ func (s *Store) trimQueues(end int64) error {
 	minPhy := s.cl.minOffset()
 	for _, qs := range s.queues {
 		for _, q := range qs {
-			files := q.files.load()
+			files := q.fileList()
 			if len(files) == 0 {
 				continue
 			}
@@ -245,33 +269,35 @@ func (s *Store) trimQueues(end int64) error {
 				if err := s.cutQueueFiles(q, pos); err != nil {
 					return err
 				}
-				if f := findFile(q.files.load(), pos); f != nil {
-					if err := f.zeroFrom(pos - f.start); err != nil {
+				if f := findCQFile(q.fileList(), pos); f != nil {
+					m, err := q.cache.hold(f)
+					if err != nil {
+						return err
+					}
+					err = m.zeroFrom(pos - f.start)
+					m.release()
+					if err != nil {
 						return err
 					}
 				}
 			}
 			q.flushed = q.next * cqUnitSize
-			q.min.Store(q.next)
-			for o := first; o < q.next; o++ {
-				if u := q.unitAt(o); u.valid() && u.phy >= minPhy {
-					q.min.Store(o)
-					break
-				}
-			}
+			q.min.Store(q.firstLive(first, q.next, minPhy))
 		}
 	}
 	return nil
 }
 
-// unitAt reads a unit while recovery owns the queue.
+// unitAt reads a unit outside the append path (recovery, tests); a unit
+// without a file reads as (-1, 0, 0).
 func (q *consumeQueue) unitAt(off int64) cqUnit {
-	pos := off * cqUnitSize
-	f := findFile(q.files.load(), pos)
-	if f == nil {
+	cur := q.cursor()
+	defer cur.close()
+	u, ok := cur.unit(off)
+	if !ok {
 		return cqUnit{phy: -1}
 	}
-	return readUnit(f.data[pos-f.start:])
+	return u
 }
 
 // dispatchStart picks where re-indexing starts.
@@ -284,6 +310,9 @@ func (s *Store) dispatchStart(crashed bool) int64 {
 		// The newest segment whose first record is older than what the
 		// checkpoint says both the log and the queues had made durable.
 		safe := s.ckpt.minTimestamp() - crashSafetyMillis
+		if s.ix != nil {
+			safe = min(safe, s.ckpt.index.Load()-crashSafetyMillis)
+		}
 		for i := len(files) - 1; i >= 0; i-- {
 			v, err := codec.ViewRecord(files[i].data)
 			if err == nil && v.StoreTimestamp != 0 && v.StoreTimestamp <= safe {
@@ -304,10 +333,12 @@ func (s *Store) dispatchStart(crashed bool) int64 {
 	return max(from, files[0].start)
 }
 
-// dispatch indexes the records in [from, end) that their queue has not
-// indexed yet (a queue skips records below the end of its last unit).
+// dispatch indexes the records in [from, end) that their queue or the
+// index files have not indexed yet (a queue skips records below the end
+// of its last unit, the index those below its resume point).
 func (s *Store) dispatch(from, end int64) error {
 	var derr error
+	var hashes []int32
 	for _, f := range s.cl.files.load() {
 		if f.end() <= from || f.start >= end || derr != nil {
 			continue
@@ -315,7 +346,16 @@ func (s *Store) dispatch(from, end int64) error {
 		pos := int(max(from-f.start, 0))
 		limit := min(f.size(), end-f.start)
 		n, complete := scanSegment(f.data[:limit], f.start, pos, false, func(_ int, v *codec.RecordView) {
-			if derr != nil || isTransactionHalf(v.SysFlag) {
+			if derr != nil {
+				return
+			}
+			if s.ix != nil && v.CommitLogOffset >= s.ix.resume && v.SysFlag&codec.SysFlagTransactionMask != codec.SysFlagRollback {
+				hashes = appendIndexHashes(hashes[:0], string(v.Topic), string(v.Properties))
+				for _, h := range hashes {
+					s.ix.add(h, v.CommitLogOffset, v.StoreTimestamp)
+				}
+			}
+			if isTransactionHalf(v.SysFlag) {
 				return
 			}
 			q := s.queueForWrite(string(v.Topic), v.QueueID)

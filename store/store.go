@@ -28,6 +28,10 @@ var (
 	ErrClosed = errors.New("store: closed")
 	// ErrNotFound means no record starts at the given commit-log offset.
 	ErrNotFound = errors.New("store: message not found")
+	// ErrDiskFull means disk use is over DiskSpaceWarningLevelRatio; Put
+	// refuses until retention brings it back under
+	// DiskSpaceCleanForciblyRatio.
+	ErrDiskFull = errors.New("store: disk full")
 )
 
 // maxTopicLen is the longest topic the broker accepts (retry and DLQ
@@ -76,10 +80,19 @@ type Store struct {
 	// deletion, so the writer can read s.queues without cqMu.
 	mu     sync.Mutex
 	closed atomic.Bool
-	touch  []*consumeQueue // scratch for Put, guarded by mu
 
-	cqMu   sync.RWMutex // guards the queues map for readers
-	queues map[string]map[int32]*consumeQueue
+	cqMu    sync.RWMutex // guards the queues map for readers
+	queues  map[string]map[int32]*consumeQueue
+	cqCache *mapCache
+	ix      *index // nil when MessageIndexEnable is off
+
+	// Retention state.
+	diskFull     atomic.Bool
+	cleanKick    chan struct{}
+	manualDelete atomic.Int32 // runs left that delete expired files at any hour
+	lastMinPhy   int64        // min offset queues and index were trimmed to; guarded by cleanMu
+	cleanMu      sync.Mutex   // one retention pass at a time
+	wallClock    func() time.Time
 
 	hook    atomic.Pointer[ArrivalHook]
 	failure atomic.Pointer[error] // sticky I/O error
@@ -87,13 +100,14 @@ type Store struct {
 	cqFlushMu  sync.Mutex
 	clFlushMu  sync.Mutex
 	waitMu     sync.Mutex
-	waiters    []flushWaiter
-	waitClosed bool // guarded by waitMu
+	waiters    []*flushWaiter
+	waiterPool sync.Pool // *flushWaiter
+	waitClosed bool      // guarded by waitMu
 	flushKick  chan struct{}
 
 	stop    chan struct{}
 	wg      sync.WaitGroup
-	bufPool sync.Pool
+	scratch sync.Pool // *putScratch
 
 	clock   func() int64 // store time in ms; replaced by tests
 	flushes atomic.Int64 // commit-log flushes done, for tests
@@ -122,9 +136,15 @@ func Open(cfg Config, log *slog.Logger) (*Store, error) {
 		delays:    delays,
 		cqRoot:    filepath.Join(cfg.RootDir, "consumequeue"),
 		queues:    make(map[string]map[int32]*consumeQueue),
+		cqCache:   newMapCache(cfg.MaxMappedConsumeQueueFiles),
 		flushKick: make(chan struct{}, 1),
+		cleanKick: make(chan struct{}, 1),
 		stop:      make(chan struct{}),
 		clock:     nowMillis,
+		wallClock: time.Now,
+	}
+	if cfg.MessageIndexEnable {
+		s.ix = newIndex(filepath.Join(cfg.RootDir, "index"), cfg.MaxHashSlotNum, cfg.MaxIndexNum, log)
 	}
 	s.cl.dir = cfg.CommitLogDir
 	s.cl.segSize = cfg.MappedFileSizeCommitLog
@@ -136,10 +156,14 @@ func Open(cfg Config, log *slog.Logger) (*Store, error) {
 	if cur := s.cl.cur; cur != nil {
 		s.cl.alloc.request(cur.end())
 	}
-	s.wg.Add(3)
+	// lastMinPhy stays 0: if retention ran before, the first run trims
+	// what a crash may have left between deleting segments and files.
+	s.checkDisk()
+	s.wg.Add(4)
 	go func() { defer s.wg.Done(); s.cl.alloc.run(s.stop) }()
 	go func() { defer s.wg.Done(); s.commitLogFlusher() }()
 	go func() { defer s.wg.Done(); s.consumeQueueFlusher() }()
+	go func() { defer s.wg.Done(); s.cleaner() }()
 	return s, nil
 }
 
@@ -201,6 +225,9 @@ func (s *Store) releaseAll() {
 			q.release()
 		}
 	}
+	if s.ix != nil {
+		s.ix.close()
+	}
 	if s.ckpt != nil {
 		s.ckpt.close()
 	}
@@ -255,6 +282,10 @@ func (s *Store) fail(err error) error {
 	return err
 }
 
+// Config returns the configuration the store runs with (derived defaults
+// filled in).
+func (s *Store) Config() Config { return s.cfg }
+
 // SetArrivalHook installs the hook called after each successful Put. Set
 // it once, before the store is used.
 func (s *Store) SetArrivalHook(h ArrivalHook) { s.hook.Store(&h) }
@@ -305,50 +336,94 @@ func (s *Store) check(m *codec.Message) (int, PutStatus, error) {
 	return n, PutOK, nil
 }
 
+// putScratch is the working memory of one Put, pooled.
+type putScratch struct {
+	buf    []byte    // the encoded records
+	hashes []int32   // index key hashes of all messages, in order
+	nkeys  []int32   // per message: how many of hashes are its
+	units  []unitRef // per message: its queue and the mapping of its unit
+}
+
+// unitRef is where one message's consume-queue unit goes; q is nil for
+// messages without one.
+type unitRef struct {
+	q   *consumeQueue
+	m   *mappedFile // held until the unit is written
+	off int64
+}
+
 // Put appends msgs contiguously in one segment under one append lock and
 // indexes them. Each message gets the next offset of its topic queue
-// (PREPARED and ROLLBACK transaction records get 0 and no index entry),
-// its commit-log offset and a store timestamp shared by the batch; these
-// are written into the records and into the Message fields. With SYNC_FLUSH
-// and wait, Put returns once the bytes are durable, or PutFlushDiskTimeout
-// after SyncFlushTimeout.
+// (PREPARED and ROLLBACK transaction records get 0 and no consume-queue
+// entry), its commit-log offset and a store timestamp shared by the batch;
+// these are written into the records and into the Message fields. Every
+// message but ROLLBACK records also gets index entries for its UNIQ_KEY
+// and KEYS. With SYNC_FLUSH and wait, Put returns once the bytes are
+// durable, or PutFlushDiskTimeout after SyncFlushTimeout. While the disk
+// is full (see DiskSpaceWarningLevelRatio) Put answers
+// PutServiceNotAvailable with ErrDiskFull.
 func (s *Store) Put(msgs []*codec.Message, wait bool) PutResult {
+	var res PutResult
+	s.PutTo(&res, msgs, wait)
+	if !res.Status.Stored() {
+		res.Offsets = nil
+	}
+	return res
+}
+
+// PutTo is Put writing its result into res and reusing the capacity of
+// res.Offsets, so a caller that keeps one PutResult per goroutine (and is
+// done with the previous Offsets) appends without allocating.
+func (s *Store) PutTo(res *PutResult, msgs []*codec.Message, wait bool) {
+	*res = PutResult{Offsets: res.Offsets[:0]}
 	if len(msgs) == 0 {
-		return PutResult{Status: PutMessageIllegal, Err: errors.New("no messages")}
+		res.Status, res.Err = PutMessageIllegal, errors.New("no messages")
+		return
+	}
+	if s.diskFull.Load() {
+		res.Status, res.Err = PutServiceNotAvailable, ErrDiskFull
+		return
 	}
 	total := 0
 	for _, m := range msgs {
 		n, st, err := s.check(m)
 		if err != nil {
-			return PutResult{Status: st, Err: err}
+			res.Status, res.Err = st, err
+			return
 		}
 		total += n
 	}
 	if int64(total)+codec.BlankMarkerSize > s.cl.segSize {
-		return PutResult{Status: PutMessageIllegal, Err: fmt.Errorf("%d bytes do not fit in a %d-byte segment", total, s.cl.segSize)}
+		res.Status, res.Err = PutMessageIllegal, fmt.Errorf("%d bytes do not fit in a %d-byte segment", total, s.cl.segSize)
+		return
 	}
-	// Encode (and checksum) before taking the lock.
-	bufp, _ := s.bufPool.Get().(*[]byte)
-	if bufp == nil {
-		bufp = new([]byte)
+	// Encode, checksum and hash the index keys before taking the lock.
+	sc, _ := s.scratch.Get().(*putScratch)
+	if sc == nil {
+		sc = new(putScratch)
 	}
-	buf := (*bufp)[:0]
+	sc.buf, sc.hashes, sc.nkeys = sc.buf[:0], sc.hashes[:0], sc.nkeys[:0]
 	for _, m := range msgs {
-		buf = m.AppendRecord(buf)
+		sc.buf = m.AppendRecord(sc.buf)
+		if s.ix != nil {
+			n := len(sc.hashes)
+			sc.hashes = appendIndexHashes(sc.hashes, m.Topic, m.Properties)
+			sc.nkeys = append(sc.nkeys, int32(len(sc.hashes)-n))
+		}
 	}
-	res := PutResult{Offsets: make([]PutOffset, len(msgs))}
+	res.Offsets = slices.Grow(res.Offsets, len(msgs))[:len(msgs)]
+	clear(res.Offsets)
 
 	s.mu.Lock()
-	res.Status, res.Err = s.appendLocked(msgs, buf, &res)
+	res.Status, res.Err = s.appendLocked(msgs, sc, res)
 	s.mu.Unlock()
 
-	if cap(buf) <= 1<<20 {
-		*bufp = buf
-		s.bufPool.Put(bufp)
+	if cap(sc.buf) <= 1<<20 && cap(sc.units) <= 1<<12 {
+		s.scratch.Put(sc)
 	}
 	if res.Status != PutOK {
-		res.Offsets = nil
-		return res
+		res.Offsets = res.Offsets[:0]
+		return
 	}
 	if hp := s.hook.Load(); hp != nil {
 		for i, m := range msgs {
@@ -363,44 +438,53 @@ func (s *Store) Put(msgs []*codec.Message, wait bool) PutResult {
 			res.Status, res.Err = PutFlushDiskTimeout, err
 		}
 	}
-	return res
 }
 
 // appendLocked is the critical section of Put: it assigns offsets, patches
 // them into the encoded records, copies the batch into the segment,
-// publishes it and writes the consume-queue units.
-func (s *Store) appendLocked(msgs []*codec.Message, buf []byte, res *PutResult) (PutStatus, error) {
+// publishes it, writes the consume-queue units and the index entries.
+func (s *Store) appendLocked(msgs []*codec.Message, sc *putScratch, res *PutResult) (PutStatus, error) {
 	if s.closed.Load() {
 		return PutServiceNotAvailable, ErrClosed
 	}
 	if err := s.err(); err != nil {
 		return PutServiceNotAvailable, err
 	}
+	buf := sc.buf
 	seg, pos, err := s.cl.room(int64(len(buf)))
 	if err != nil {
 		return PutCreateMappedFileFailed, fmt.Errorf("create commit log segment: %w", err)
 	}
-	// Assign queue offsets first: creating a queue file is the only step
-	// that can fail, and nothing is visible until the copy below.
-	touch := s.touch[:0]
-	defer func() { clear(touch); s.touch = touch[:0] }()
+	// Assign queue offsets and map their units first: that is the only
+	// step that can fail, and nothing is visible until the copy below.
+	units := sc.units[:0]
+	defer func() {
+		for _, u := range units {
+			if u.m != nil {
+				u.m.release()
+			}
+		}
+		clear(units)
+		sc.units = units[:0]
+	}()
 	for i, m := range msgs {
 		if isTransactionHalf(m.SysFlag) {
-			touch = append(touch, nil)
+			units = append(units, unitRef{})
 			continue
 		}
 		q := s.queueForWrite(m.Topic, m.QueueID)
-		if err := q.reserve(q.next); err != nil {
-			for _, q := range touch {
-				if q != nil {
-					q.next = q.max.Load()
+		mf, err := q.holdUnit(q.next)
+		if err != nil {
+			for _, u := range units {
+				if u.q != nil {
+					u.q.next = u.q.max.Load()
 				}
 			}
 			return PutCreateMappedFileFailed, fmt.Errorf("consume queue %s/%d: %w", m.Topic, m.QueueID, err)
 		}
 		res.Offsets[i].QueueOffset = q.next
+		units = append(units, unitRef{q: q, m: mf, off: q.next})
 		q.next++
-		touch = append(touch, q)
 	}
 	now := s.clock()
 	phy := seg.start + pos
@@ -415,20 +499,32 @@ func (s *Store) appendLocked(msgs []*codec.Message, buf []byte, res *PutResult) 
 	}
 	copy(seg.data[pos:], buf)
 	s.cl.wrote.Store(phy + int64(len(buf)))
-	for i, q := range touch {
-		if q == nil {
+	for i, u := range units {
+		if u.q == nil {
 			continue
 		}
 		o, m := res.Offsets[i], msgs[i]
 		if m.Topic == compat.ScheduleTopic {
 			m.TagsCode = s.deliverTime(m.Properties, now, m.TagsCode)
 		}
-		q.write(o.QueueOffset, cqUnit{phy: o.CommitLogOffset, size: o.Size, tags: m.TagsCode})
-		q.maxPhy = o.CommitLogOffset + int64(o.Size)
+		putUnit(u.m.data[u.off*cqUnitSize-u.m.start:], cqUnit{phy: o.CommitLogOffset, size: o.Size, tags: m.TagsCode})
+		u.q.maxPhy = o.CommitLogOffset + int64(o.Size)
 	}
-	for _, q := range touch {
-		if q != nil {
-			q.max.Store(q.next)
+	for _, u := range units {
+		if u.q != nil {
+			u.q.max.Store(u.q.next)
+		}
+	}
+	if s.ix != nil {
+		h := 0
+		for i, m := range msgs {
+			n := int(sc.nkeys[i])
+			if m.SysFlag&codec.SysFlagTransactionMask != codec.SysFlagRollback {
+				for _, hash := range sc.hashes[h : h+n] {
+					s.ix.add(hash, res.Offsets[i].CommitLogOffset, now)
+				}
+			}
+			h += n
 		}
 	}
 	s.cl.lastStoreTs.Store(now)
@@ -450,7 +546,7 @@ func (s *Store) queueForWrite(topic string, queueID int32) *consumeQueue {
 	if q := s.queues[topic][queueID]; q != nil {
 		return q
 	}
-	q := newConsumeQueue(s.cqRoot, topic, queueID, s.cfg.MappedFileSizeConsumeQueue)
+	q := newConsumeQueue(s.cqRoot, topic, queueID, s.cfg.MappedFileSizeConsumeQueue, s.cqCache)
 	s.cqMu.Lock()
 	qs := s.queues[topic]
 	if qs == nil {
