@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/booster-mq/booster/compat"
 	"github.com/booster-mq/booster/store"
 	"github.com/booster-mq/booster/wire/transport"
 )
@@ -30,6 +31,9 @@ type Broker struct {
 	groups    *groupTable
 	clients   *clientTable
 	polls     *pullHold
+	schedule  *scheduleService
+	timers    *timerService
+	locks     *lockTable
 	server    *transport.Server
 	storeHost netip.AddrPort
 
@@ -91,6 +95,14 @@ func New(cfg Config, log *slog.Logger) (*Broker, error) {
 	scfg.FlushCommitLogLeastPages = cfg.FlushCommitLogLeastPages
 	scfg.SyncFlushTimeout = time.Duration(cfg.SyncFlushTimeout) * time.Millisecond
 	scfg.MaxMessageSize = cfg.MaxMessageSize
+	scfg.MessageDelayLevel = cfg.MessageDelayLevel
+	scfg.FileReservedTime = cfg.FileReservedTime
+	scfg.DeleteWhen = cfg.DeleteWhen
+	for k, v := range cfg.StoreKeys {
+		if _, err := compat.SetConf(&scfg, k, v); err != nil {
+			return nil, err
+		}
+	}
 	st, err := store.Open(scfg, log)
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
@@ -98,6 +110,10 @@ func New(cfg Config, log *slog.Logger) (*Broker, error) {
 	b.store = st
 	b.polls = newPullHold(b)
 	st.SetArrivalHook(b.polls.arrived)
+	if err := b.openScheduled(); err != nil {
+		_ = st.Close()
+		return nil, err
+	}
 	b.server = transport.NewServer(transport.DefaultServerConfig("broker"), transport.NewRouter(b.routes()), log)
 	b.server.OnConnClose(b.connClosed)
 	return b, nil
@@ -129,6 +145,9 @@ func (b *Broker) Start() error {
 	go b.registerLoop()
 	go b.flushLoop()
 	go b.scanLoop()
+	b.startScheduled()
+	b.wg.Add(1)
+	go b.transactionCheckLoop()
 	b.log.Info("broker started", "listen", addrs, "advertised", b.Addr(), "namesrv", b.cfg.NamesrvAddr,
 		"store", b.cfg.StorePathRootDir, "flushDiskType", b.cfg.FlushDiskType)
 	return nil
@@ -151,7 +170,7 @@ func (b *Broker) Close() error {
 		c.Close()
 	}
 	b.nsMu.Unlock()
-	errs := []error{b.offsets.persist(), b.groups.persist(), b.topics.persist()}
+	errs := []error{b.offsets.persist(), b.groups.persist(), b.topics.persist(), b.persistScheduled()}
 	if b.store != nil {
 		errs = append(errs, b.store.Close())
 	}

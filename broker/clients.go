@@ -1,6 +1,7 @@
 package broker
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 	"sync"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/booster-mq/booster/codec"
 	"github.com/booster-mq/booster/compat"
+	"github.com/booster-mq/booster/filter"
 	"github.com/booster-mq/booster/wire/transport"
 )
 
@@ -21,20 +23,48 @@ type clientChannel struct {
 }
 
 // subscription is a consumer group's subscription to one topic, with the
-// tag set parsed for broker-side filtering.
+// tag set parsed, or the SQL92 expression compiled, for broker-side
+// filtering.
 type subscription struct {
 	codec.SubscriptionData
 	all   bool
 	codes map[int32]struct{}
+	// sql is the compiled expression of a non-TAG subscription; sqlErr
+	// says why it did not compile.
+	sql    *filter.Expression
+	sqlErr error
 }
 
 func newSubscription(sd codec.SubscriptionData) *subscription {
 	s := &subscription{SubscriptionData: sd}
-	s.all, s.codes = parseTagExpression(sd.SubString)
+	if isTagExpression(sd.ExpressionType) {
+		s.all, s.codes = parseTagExpression(sd.SubString)
+	} else {
+		s.all = true // the consume queue's tag codes do not filter
+		s.sql, s.sqlErr = compileExpression(sd.ExpressionType, sd.SubString)
+	}
 	if s.ExpressionType == "" {
 		s.ExpressionType = "TAG"
 	}
 	return s
+}
+
+// isTagExpression reports whether an expression type is TAG (or unset).
+func isTagExpression(t string) bool { return t == "" || strings.EqualFold(t, "TAG") }
+
+// compileExpression compiles a non-TAG subscription expression; SQL92 is
+// the only such type.
+func compileExpression(exprType, expr string) (*filter.Expression, error) {
+	if !strings.EqualFold(exprType, "SQL92") {
+		return nil, fmt.Errorf("unsupported expression type %q", exprType)
+	}
+	return filter.Parse(expr)
+}
+
+// matchProperties evaluates a SQL92 subscription against a message's
+// properties string.
+func (s *subscription) matchProperties(props string) bool {
+	return s.sql.Match(func(key string) (string, bool) { return codec.PropertyValue(props, key) })
 }
 
 // parseTagExpression splits "a || b" into tag hash codes; "" and "*" match all.
@@ -57,7 +87,7 @@ func parseTagExpression(expr string) (bool, map[int32]struct{}) {
 
 // match reports whether a consume-queue tag code passes the filter.
 func (s *subscription) match(tagsCode int64) bool {
-	if s == nil || s.all || s.ExpressionType != "TAG" {
+	if s == nil || s.all {
 		return true
 	}
 	_, ok := s.codes[int32(tagsCode)]

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/booster-mq/booster/compat"
+	"github.com/booster-mq/booster/store"
 )
 
 // Config holds a broker's settings under their broker.conf keys.
@@ -47,9 +48,34 @@ type Config struct {
 	MessageDelayLevel           string        `conf:"messageDelayLevel"`
 	EnablePropertyFilter        bool          `conf:"enablePropertyFilter"`
 	FlushConsumerOffsetInterval time.Duration `conf:"flushConsumerOffsetInterval"`
+	// FilterSupportRetry also applies a group's SQL92 filter to its retry
+	// messages (by their RETRY_TOPIC).
+	FilterSupportRetry bool `conf:"filterSupportRetry"`
+	// RejectTransactionMessage refuses transactional sends (16).
+	RejectTransactionMessage bool `conf:"rejectTransactionMessage"`
+	// TransactionTimeOut is how old a half message must be before the
+	// producer is asked about it.
+	TransactionTimeOut time.Duration `conf:"transactionTimeOut"`
+	// TransactionCheckMax is how often a half message is checked before
+	// it moves to TRANS_CHECK_MAX_TIME_TOPIC.
+	TransactionCheckMax int `conf:"transactionCheckMax"`
+	// TransactionCheckInterval is the period of the transaction check
+	// service (30 s as in 5.1+; 60 s in 4.x).
+	TransactionCheckInterval time.Duration `conf:"transactionCheckInterval"`
+	// FlushDelayOffsetInterval is how often delayOffset.json and the
+	// timer progress are written.
+	FlushDelayOffsetInterval time.Duration `conf:"flushDelayOffsetInterval"`
+	TimerWheelEnable         bool          `conf:"timerWheelEnable"`
+	TimerMaxDelaySec         int           `conf:"timerMaxDelaySec"`
+	// RebalanceLockMaxLiveTime is how long an orderly queue lock lives
+	// without renewal (a JVM system property in Java).
+	RebalanceLockMaxLiveTime time.Duration `conf:"rocketmq.broker.rebalance.lockMaxLiveTime"`
 	// TransferMsgByHeap is accepted for compatibility; Booster always
 	// writes pull bodies straight from the mapped commit log.
 	TransferMsgByHeap bool `conf:"transferMsgByHeap"`
+	// StoreKeys holds broker.conf keys of the message store (store.Config's
+	// conf tags) that the broker passes through: index, retention, flush tuning.
+	StoreKeys map[string]string
 }
 
 // DefaultConfig returns Apache's defaults, with the store under ./data.
@@ -83,14 +109,33 @@ func DefaultConfig() Config {
 		DeleteWhen:                  "04",
 		MessageDelayLevel:           "1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h",
 		FlushConsumerOffsetInterval: 5 * time.Second,
+		TransactionTimeOut:          6 * time.Second,
+		TransactionCheckMax:         15,
+		TransactionCheckInterval:    30 * time.Second,
+		FlushDelayOffsetInterval:    10 * time.Second,
+		TimerWheelEnable:            true,
+		TimerMaxDelaySec:            3 * 24 * 3600,
+		RebalanceLockMaxLiveTime:    60 * time.Second,
 		TransferMsgByHeap:           true,
 	}
 }
 
 // Set applies one broker.conf key. Unknown keys report known=false and
 // are not an error.
+// Store keys the broker does not read itself (index, retention, flush
+// tuning) are checked against store.Config and kept in StoreKeys.
 func (c *Config) Set(key, value string) (known bool, err error) {
-	return compat.SetConf(c, key, value)
+	if known, err = compat.SetConf(c, key, value); known {
+		return known, err
+	}
+	var probe store.Config
+	if known, err = compat.SetConf(&probe, key, value); known && err == nil {
+		if c.StoreKeys == nil {
+			c.StoreKeys = map[string]string{}
+		}
+		c.StoreKeys[key] = value
+	}
+	return known, err
 }
 
 // Properties lists the config as broker.conf pairs (GET_BROKER_CONFIG).
@@ -126,6 +171,17 @@ func (c *Config) Validate() error {
 	}
 	if c.MaxMessageSize <= 0 {
 		errs = append(errs, errors.New("maxMessageSize must be positive"))
+	}
+	if levels, err := store.ParseDelayLevels(c.MessageDelayLevel); err != nil {
+		errs = append(errs, err)
+	} else if len(levels) == 0 {
+		errs = append(errs, errors.New("messageDelayLevel has no levels"))
+	}
+	if c.FlushDelayOffsetInterval <= 0 || c.RebalanceLockMaxLiveTime <= 0 {
+		errs = append(errs, errors.New("flushDelayOffsetInterval and rocketmq.broker.rebalance.lockMaxLiveTime must be positive"))
+	}
+	if c.TransactionCheckInterval <= 0 || c.TransactionTimeOut < 0 || c.TransactionCheckMax <= 0 {
+		errs = append(errs, errors.New("transactionCheckInterval and transactionCheckMax must be positive, transactionTimeOut not negative"))
 	}
 	return errors.Join(errs...)
 }

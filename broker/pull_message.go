@@ -13,11 +13,18 @@ package broker
 //     queueId below readQueueNums (1), the group known or auto-created (26).
 //  2. The filter is the subscription in the request when the subscription
 //     bit is set, else the one registered by heartbeat (24 when there is
-//     none; retry topics and lite pulls fall back to "*"). Only TAG
-//     expressions are filtered here; SQL92 is answered 1 until the filter
-//     issue lands.
+//     none; retry topics and lite pulls fall back to "*"). A SQL92
+//     expression that does not compile answers 23 SUBSCRIPTION_PARSE_FAILED
+//     when posted with the pull, 27 FILTER_DATA_NOT_EXIST when registered
+//     by heartbeat (Java keeps no filter data for it); with
+//     enablePropertyFilter=false a SQL92 subscription answers 1.
 //  3. Messages are read from the consume queue and commit log and written
-//     to the socket straight from the mapped commit log (no copy).
+//     to the socket straight from the mapped commit log (no copy). TAG
+//     subscriptions filter on the consume queue's tag codes; SQL92 ones
+//     (and, with filterSupportRetry, retry messages of a group whose
+//     original topic has one) evaluate each record's properties, scanning
+//     up to 800 units like Java's commit-log filter, and nextBeginOffset
+//     follows the last unit examined.
 //  4. Status → code: FOUND 0; NO_MATCHED_MSG 20; nothing new 19, or 21 when
 //     the offset is out of range (nextBeginOffset corrected as Java does).
 //  5. A first-pass 19 with the suspend bit is parked (long polling) until a
@@ -93,7 +100,7 @@ func (b *Broker) pull(r *transport.Request, h *codec.PullMessageRequestHeader, f
 	if h.MaxMsgBytes > 0 && int(h.MaxMsgBytes) < maxBytes {
 		maxBytes = int(h.MaxMsgBytes)
 	}
-	res := b.store.GetMessages(h.Topic, h.QueueID, h.QueueOffset, maxMsgs, maxBytes, sub.match)
+	res := b.getMessages(h, sub, maxMsgs, maxBytes)
 	code, remark := pullCode(res.Status, h.QueueOffset)
 
 	if firstPass && h.SysFlag&codec.PullFlagCommitOffset != 0 && b.cfg.BrokerRole != "SLAVE" {
@@ -137,8 +144,10 @@ func (b *Broker) pull(r *transport.Request, h *codec.PullMessageRequestHeader, f
 // pullSubscription finds the filter a pull uses.
 func (b *Broker) pullSubscription(req *wire.Command, h *codec.PullMessageRequestHeader) (*subscription, *wire.Command) {
 	var sub *subscription
+	posted := false
 	if h.SysFlag&codec.PullFlagSubscription != 0 && h.Subscription != "" {
 		sub = newSubscription(codec.SubscriptionData{Topic: h.Topic, SubString: h.Subscription, ExpressionType: h.ExpressionType, SubVersion: codec.FlexInt(h.SubVersion)})
+		posted = true
 	} else if s, ok := b.clients.subscription(h.ConsumerGroup, h.Topic); ok {
 		sub = s
 	} else if compat.IsRetryTopic(h.Topic) || h.SysFlag&codec.PullFlagLitePull != 0 || h.SysFlag&codec.PullFlagSubscription != 0 {
@@ -151,13 +160,82 @@ func (b *Broker) pullSubscription(req *wire.Command, h *codec.PullMessageRequest
 		return nil, wire.NewResponse(req, wire.SubscriptionNotExist,
 			"the consumer's subscription not exist, https://rocketmq.apache.org/docs/bestPractice/06FAQ")
 	}
-	if et := strings.ToUpper(sub.ExpressionType); et != "" && et != "TAG" {
-		if !b.cfg.EnablePropertyFilter {
-			return nil, wire.NewResponse(req, wire.SystemError, "The broker does not support consumer to filter message by SQL92")
+	if !isTagExpression(sub.ExpressionType) {
+		switch {
+		case sub.sqlErr != nil && posted:
+			return nil, wire.NewResponse(req, wire.SubscriptionParseFailed, "parse the consumer's subscription failed")
+		case sub.sqlErr != nil:
+			return nil, wire.NewResponse(req, wire.FilterDataNotExist, "The broker's consumer filter data is not exist!Your expression may be wrong!")
+		case !b.cfg.EnablePropertyFilter:
+			return nil, wire.NewResponse(req, wire.SystemError, "The broker does not support consumer to filter message by "+sub.ExpressionType)
 		}
-		return nil, wire.NewResponse(req, wire.SubscriptionParseFailed, "SQL92 filtering is not implemented by this broker yet")
 	}
 	return sub, nil
+}
+
+// sqlScanUnits is how many consume-queue units a pull with a property
+// filter examines at most (Java's maxFilterMessageCount of 16000 bytes).
+const sqlScanUnits = 800
+
+// getMessages reads a pull's messages. TAG subscriptions filter on the
+// consume queue's tag codes and keep the store's result as is. A property
+// filter reads up to sqlScanUnits units, keeps the records it accepts
+// within maxMsgs and maxBytes, and moves nextBeginOffset to the first
+// record it had no room for; a result with every record dropped is
+// NO_MATCHED_MSG.
+func (b *Broker) getMessages(h *codec.PullMessageRequestHeader, sub *subscription, maxMsgs, maxBytes int) *store.GetResult {
+	keep := b.recordFilter(h, sub)
+	if keep == nil {
+		return b.store.GetMessages(h.Topic, h.QueueID, h.QueueOffset, maxMsgs, maxBytes, sub.match)
+	}
+	res := b.store.GetMessages(h.Topic, h.QueueID, h.QueueOffset, max(maxMsgs, sqlScanUnits), 8*maxBytes, sub.match)
+	if res.Status != store.Found {
+		return res
+	}
+	kept, size := res.Records[:0], 0
+	for _, rec := range res.Records {
+		v, err := codec.ViewRecord(rec)
+		if err != nil {
+			continue
+		}
+		if len(kept) >= maxMsgs || len(kept) > 0 && size+len(rec) > maxBytes {
+			res.NextBeginOffset = v.QueueOffset
+			break
+		}
+		if keep(string(v.Properties)) {
+			kept = append(kept, rec)
+			size += len(rec)
+		}
+	}
+	res.Records, res.Bytes = kept, size
+	if len(kept) == 0 {
+		res.Status = store.NoMatchedMessage
+	}
+	return res
+}
+
+// recordFilter returns the property filter of a pull, or nil when the
+// consume queue's tag codes decide alone: a SQL92 subscription's
+// expression; with filterSupportRetry, the group's SQL92 expression for a
+// retry message's original topic (RETRY_TOPIC).
+func (b *Broker) recordFilter(h *codec.PullMessageRequestHeader, sub *subscription) func(props string) bool {
+	switch {
+	case sub.sql != nil:
+		return sub.matchProperties
+	case !b.cfg.FilterSupportRetry || !b.cfg.EnablePropertyFilter || !compat.IsRetryTopic(h.Topic):
+		return nil
+	}
+	group := strings.TrimPrefix(h.Topic, compat.RetryGroupTopicPrefix)
+	return func(props string) bool {
+		topic, ok := codec.PropertyValue(props, codec.PropertyRetryTopic)
+		if !ok {
+			return true
+		}
+		if s, ok := b.clients.subscription(group, topic); ok && s.sql != nil {
+			return s.matchProperties(props)
+		}
+		return true
+	}
 }
 
 // pullCode maps a store status to a pull response code.

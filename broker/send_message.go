@@ -25,13 +25,21 @@ package broker
 //  6. A batch body is split into records sharing the header's topic and
 //     queue (no %RETRY% topic, no delay, not transactional).
 //  7. WAIT=false skips the sync-flush wait.
+//  8. A send to %RETRY%group goes to %DLQ%group with DELAY=-1 when header
+//     reconsumeTimes > maxReconsumeTimes or the group holds orderly locks
+//     (consumer_send_msg_back.go); a batch with DELAY > 0 answers 13.
+//  9. DELAY > 0 routes the message through SCHEDULE_TOPIC_XXXX
+//     (schedule_message.go), the 5.x timer properties through
+//     rmq_sys_wheel_timer (timer_message.go); the response still names the
+//     requested queue, with the offset in the schedule or timer queue.
+// 10. TRAN_MSG=true stores a half message in RMQ_SYS_TRANS_HALF_TOPIC
+//     (transaction.go); the response names the requested queue, the half
+//     queue's offset and the half record's offset msgId, which producers
+//     hand back in END_TRANSACTION. rejectTransactionMessage answers 16.
 //
 // Response: msgId (offset msg id; comma-joined for a batch), queueId,
 // queueOffset (first message), transactionId (UNIQ_KEY) and ext MSG_REGION,
 // TRACE_ON. Codes: 0, 10 FLUSH_DISK_TIMEOUT, 1, 2, 13, 14, 16, 17.
-//
-// Not yet: delay levels, timer messages, transactions, retry-to-DLQ
-// rerouting (messaging-features issue).
 
 import (
 	"fmt"
@@ -84,8 +92,24 @@ func (b *Broker) sendMessage(r *transport.Request) *wire.Command {
 		if len(msgs) == 0 {
 			return wire.NewResponse(req, wire.MessageIllegal, "the batch is empty")
 		}
+		if batchHasDelay(&h, msgs) {
+			return wire.NewResponse(req, wire.MessageIllegal, "batch message does not support delay level, topic "+h.Topic)
+		}
+		if h.SysFlag&codec.SysFlagTransactionMask != 0 {
+			return wire.NewResponse(req, wire.MessageIllegal, "batch message does not support transaction, topic "+h.Topic)
+		}
 	} else {
-		msgs = append(msgs, b.newMessage(r, &h, queueID, h.Flag, req.Body, h.Properties, now))
+		m := b.newMessage(r, &h, queueID, h.Flag, req.Body, h.Properties, now)
+		if resp := b.retryToDLQ(req, &h, m); resp != nil {
+			return resp
+		}
+		if resp := b.routeScheduled(req, m, now); resp != nil {
+			return resp
+		}
+		if resp := b.prepareHalf(req, &h, m); resp != nil {
+			return resp
+		}
+		msgs = append(msgs, m)
 	}
 	for _, m := range msgs {
 		if len(m.Properties) > maxPropertiesLength {

@@ -198,6 +198,9 @@ func systemTopics(c *Config) []codec.TopicConfig {
 	if c.AutoCreateTopicEnable {
 		out = append(out, topic(compat.AutoCreateTopicKey, c.DefaultTopicQueueNums, rw|compat.PermInherit))
 	}
+	if c.TimerWheelEnable {
+		out = append(out, topic(timerTopic, 1, rw))
+	}
 	clusterPerm := compat.PermInherit
 	if c.ClusterTopicEnable {
 		clusterPerm |= rw

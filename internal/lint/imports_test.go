@@ -16,6 +16,7 @@ const module = "github.com/booster-mq/booster"
 // modules are listed by path prefix.
 var allowed = map[string][]string{
 	"compat":         {},
+	"filter":         {},
 	"wire":           {"compat"},
 	"wire/transport": {"wire", "compat", "github.com/panjf2000/gnet", "github.com/valyala/bytebufferpool", "golang.org/x/sys", "golang.org/x/sync", "go.uber.org", "gopkg.in/natefinch", "github.com/panjf2000/ants"},
 	"codec":          {"wire", "compat"},

@@ -1,0 +1,90 @@
+package broker
+
+import (
+	"testing"
+
+	"github.com/booster-mq/booster/codec"
+)
+
+func TestAppendJavaDouble(t *testing.T) {
+	for _, c := range []struct {
+		in   float64
+		want string
+	}{
+		{0, "0.0"}, {1, "1.0"}, {12.5, "12.5"}, {0.1, "0.1"}, {1.0 / 3, "0.3333333333333333"},
+		{0.001, "0.001"}, {0.0001, "1.0E-4"}, {1e7, "1.0E7"}, {1.5e7, "1.5E7"}, {9999999, "9999999.0"},
+	} {
+		if got := string(appendJavaDouble(nil, c.in)); got != c.want {
+			t.Errorf("appendJavaDouble(%v) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+func TestEncodeTopicStatsTable(t *testing.T) {
+	got := string(encodeTopicStatsTable("broker-a", "T", []topicOffset{
+		{queueID: 0},
+		{queueID: 1, minOffset: 1, maxOffset: 5, lastUpdateTimestamp: 1700000000000},
+	}, 2.5))
+	want := `{"offsetTable":{{"brokerName":"broker-a","queueId":0,"topic":"T"}:{"lastUpdateTimestamp":0,"maxOffset":0,"minOffset":0},` +
+		`{"brokerName":"broker-a","queueId":1,"topic":"T"}:{"lastUpdateTimestamp":1700000000000,"maxOffset":5,"minOffset":1}},"topicPutTps":2.5}`
+	if got != want {
+		t.Fatalf("got  %s\nwant %s", got, want)
+	}
+}
+
+func TestEncodeConsumeStats(t *testing.T) {
+	got := string(encodeConsumeStats("b", []offsetWrapper{{topic: `q"t`, queueID: 3, brokerOffset: 9, consumerOffset: 7, pullOffset: 7, lastTimestamp: 5}}, 0))
+	want := `{"consumeTps":0.0,"offsetTable":{{"brokerName":"b","queueId":3,"topic":"q\"t"}:{"brokerOffset":9,"consumerOffset":7,"lastTimestamp":5,"pullOffset":7}}}`
+	if got != want {
+		t.Fatalf("got  %s\nwant %s", got, want)
+	}
+	if got := string(encodeConsumeStats("b", nil, 1)); got != `{"consumeTps":1.0,"offsetTable":{}}` {
+		t.Fatalf("empty: %s", got)
+	}
+}
+
+func TestEncodeConsumerOffsets(t *testing.T) {
+	got := string(encodeConsumerOffsets(map[string]map[int32]int64{
+		"T@g2": {10: 1, 2: 7},
+		"T@g1": {0: 3},
+	}, codec.DataVersion{Counter: 2, Timestamp: 9}))
+	want := `{"dataVersion":{"counter":2,"stateVersion":0,"timestamp":9},"offsetTable":{"T@g1":{0:3},"T@g2":{2:7,10:1}}}`
+	if got != want {
+		t.Fatalf("got  %s\nwant %s", got, want)
+	}
+}
+
+func TestValidateGroup(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"ok_Group-1%|", ""},
+		{"", "The specified group is blank."},
+		{"a b", "The specified group: a b, contains illegal characters, allowing only ^[%|a-zA-Z0-9_-]+$"},
+	} {
+		if got := validateGroup(c.in); got != c.want {
+			t.Errorf("validateGroup(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+	long := make([]byte, groupMaxLength+1)
+	for i := range long {
+		long[i] = 'g'
+	}
+	if got := validateGroup(string(long)); got == "" {
+		t.Error("a 121-character group passed")
+	}
+}
+
+func TestSystemTopicSetSorted(t *testing.T) {
+	for i := 1; i < len(systemTopicSet); i++ {
+		if systemTopicSet[i-1] >= systemTopicSet[i] {
+			t.Fatalf("systemTopicSet not sorted at %q, %q", systemTopicSet[i-1], systemTopicSet[i])
+		}
+	}
+}
+
+func TestHumanReadableByteCount(t *testing.T) {
+	for n, want := range map[int64]string{0: "0 B", 1023: "1023 B", 1024: "1.0 KiB", 1536: "1.5 KiB", 5 << 30: "5.0 GiB"} {
+		if got := humanReadableByteCount(n); got != want {
+			t.Errorf("humanReadableByteCount(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
