@@ -12,6 +12,7 @@ all: build
 ## build: write bin/booster (a static binary)
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/booster ./cmd/booster
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/mqadmin ./cmd/mqadmin
 
 ## run: start a standalone NameServer (127.0.0.1:9876) and Broker (:10911) with the store under ./data
 run: build

@@ -1,0 +1,64 @@
+package command
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/booster-mq/booster/internal/testcluster"
+	"github.com/booster-mq/booster/wire"
+)
+
+func TestResetOffsetByTime(t *testing.T) {
+	t.Parallel()
+	c := testcluster.Start(t)
+	createTopic(t, c, "RoT", 1)
+	for i := 0; i < 3; i++ {
+		send(t, c, "RoT", 0, "m", "", "")
+	}
+	cs := onlineConsumer(t, c, "RoG", "RoT")
+	cs.commit("RoT", 0, 1)
+	waitRoute(t, c, "%RETRY%RoG")
+
+	// Online consumers cannot be told while the broker lacks 222.
+	fails(t, c, "does not support INVOKE_BROKER_TO_RESET_OFFSET (222)", "resetOffsetByTime", "-g", "RoG", "-t", "RoT", "-s", "now")
+
+	// Offline: the stored offsets are rewritten (the old command's output).
+	cs.conn.Close()
+	waitOffline(t, c, "RoG")
+	matchLines(t, ok(t, c, "resetOffsetByTime", "-g", "RoG", "-t", "RoT", "-s", "now"),
+		`reset consumer offset by specified consumerGroup\[RoG\], topic\[RoT\], force\[true\], timestamp\(string\)\[now\], timestamp\(long\)\[\d+\]`,
+		q(fmt.Sprintf("%-20s  %-20s  %-20s  %-20s  %-20s  %-20s", "#brokerName", "#queueId", "#brokerOffset", "#consumerOffset", "#timestampOffset", "#resetOffset")),
+		q(fmt.Sprintf("%-20s  %-20d  %-20d  %-20d  %-20d  %-20d", "broker-a", 0, 3, 1, 3, 3)))
+	if off := queryOffset(t, c, "RoG", "RoT", 0); off != "3" {
+		t.Errorf("offset after reset %s", off)
+	}
+
+	// One queue on one broker, to an explicit offset.
+	matchLines(t, ok(t, c, "resetOffsetByTime", "-g", "RoG", "-t", "RoT", "-s", "0", "-b", c.BrokerAddr, "-q", "0", "-o", "2"),
+		q("start reset consumer offset by specified, group[RoG], topic[RoT], queueId[0], broker["+c.BrokerAddr+"], timestamp(string)[0], timestamp(long)[0]"),
+		q("reset consumer offset to 2"))
+	if off := queryOffset(t, c, "RoG", "RoT", 0); off != "2" {
+		t.Errorf("offset after queue reset %s", off)
+	}
+	fails(t, c, "neither milliseconds nor yyyy-MM-dd#HH:mm:ss:SSS", "resetOffsetByTime", "-g", "RoG", "-t", "RoT", "-s", "yesterday")
+}
+
+func queryOffset(t *testing.T, c *testcluster.Cluster, group, topic string, queueID int) string {
+	t.Helper()
+	return invoke(t, dial(t, c.BrokerAddr), request(wire.QueryConsumerOffset, "consumerGroup", group, "topic", topic,
+		"queueId", fmt.Sprint(queueID))).ExtValue("offset")
+}
+
+// waitOffline waits until the broker has dropped a group's last client.
+func waitOffline(t *testing.T, c *testcluster.Cluster, group string) {
+	t.Helper()
+	cl := dial(t, c.BrokerAddr)
+	for i := 0; i < 200; i++ {
+		resp, err := cl.Invoke(testContext(t), request(wire.GetConsumerConnectionList, "consumerGroup", group))
+		if err == nil && resp.ResponseCode() == wire.ConsumerNotOnline {
+			return
+		}
+		sleepABit()
+	}
+	t.Fatalf("group %s still online", group)
+}
