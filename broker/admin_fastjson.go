@@ -16,6 +16,7 @@ package broker
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"sort"
 	"strconv"
@@ -159,4 +160,165 @@ func encodeConsumerOffsets(offsets map[string]map[int32]int64, v codec.DataVersi
 		b = append(b, '}')
 	}
 	return append(b, "}}"...)
+}
+
+// decodeMQOffsetMap reads the member field of a fastjson body holding a
+// Map<MessageQueue, Long> (remoting.md §5.6), as clients answer
+// GET_CONSUMER_STATUS_FROM_CLIENT: keys are MessageQueue objects in any
+// field order (Java writes them alphabetically, the Go client as
+// {"topic","brokerName","queueId"}) or strings holding such an object.
+// A missing member reads as an empty map.
+//
+//	{"messageQueueTable":{{"topic":"t","brokerName":"b","queueId":0}:5}}
+func decodeMQOffsetMap(body []byte, field string) (map[codec.MessageQueue]int64, error) {
+	out := map[codec.MessageQueue]int64{}
+	r := &fastjsonReader{b: body}
+	err := r.object(func(key []byte) error {
+		var name string
+		if err := json.Unmarshal(key, &name); err != nil || name != field {
+			_, err := r.value()
+			return err
+		}
+		return r.object(func(key []byte) error {
+			if len(key) > 0 && key[0] == '"' {
+				var s string
+				if err := json.Unmarshal(key, &s); err != nil {
+					return err
+				}
+				key = []byte(s)
+			}
+			var mq codec.MessageQueue
+			if err := json.Unmarshal(key, &mq); err != nil {
+				return fmt.Errorf("MessageQueue key %.64q: %w", key, err)
+			}
+			v, err := r.value()
+			if err != nil {
+				return err
+			}
+			n, err := strconv.ParseInt(string(v), 10, 64)
+			if err != nil {
+				return fmt.Errorf("offset of %v: %w", mq, err)
+			}
+			out[mq] = n
+			return nil
+		})
+	})
+	return out, err
+}
+
+// fastjsonReader walks fastjson text, which standard JSON readers reject
+// because object keys may be objects or bare numbers.
+type fastjsonReader struct {
+	b []byte
+	i int
+}
+
+func (r *fastjsonReader) skipSpace() {
+	for r.i < len(r.b) && (r.b[r.i] == ' ' || r.b[r.i] == '\t' || r.b[r.i] == '\n' || r.b[r.i] == '\r') {
+		r.i++
+	}
+}
+
+func (r *fastjsonReader) errorf(format string, args ...any) error {
+	return fmt.Errorf("fastjson at byte %d: "+format, append([]any{r.i}, args...)...)
+}
+
+// value returns the raw text of the next value (or key): a string, a
+// balanced object or array, or a bare scalar.
+func (r *fastjsonReader) value() ([]byte, error) {
+	r.skipSpace()
+	if r.i >= len(r.b) {
+		return nil, r.errorf("unexpected end")
+	}
+	start := r.i
+	switch r.b[r.i] {
+	case '"':
+		if !r.skipString() {
+			return nil, r.errorf("unterminated string")
+		}
+	case '{', '[':
+		depth := 0
+		for ; r.i < len(r.b); r.i++ {
+			switch r.b[r.i] {
+			case '"':
+				if !r.skipString() {
+					return nil, r.errorf("unterminated string")
+				}
+				r.i--
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+			}
+			if depth == 0 {
+				r.i++
+				return r.b[start:r.i], nil
+			}
+		}
+		return nil, r.errorf("unbalanced %c", r.b[start])
+	default:
+		for r.i < len(r.b) && !strings.ContainsRune(",:}] \t\r\n", rune(r.b[r.i])) {
+			r.i++
+		}
+		if r.i == start {
+			return nil, r.errorf("unexpected %q", r.b[r.i])
+		}
+	}
+	return r.b[start:r.i], nil
+}
+
+// skipString moves past the string starting at the cursor.
+func (r *fastjsonReader) skipString() bool {
+	for r.i++; r.i < len(r.b); r.i++ {
+		switch r.b[r.i] {
+		case '\\':
+			r.i++
+		case '"':
+			r.i++
+			return true
+		}
+	}
+	return false
+}
+
+// object walks the object at the cursor: for each member it reads the raw
+// key and calls member, which must consume the member's value.
+func (r *fastjsonReader) object(member func(key []byte) error) error {
+	r.skipSpace()
+	if r.i >= len(r.b) || r.b[r.i] != '{' {
+		return r.errorf("object expected")
+	}
+	r.i++
+	r.skipSpace()
+	if r.i < len(r.b) && r.b[r.i] == '}' {
+		r.i++
+		return nil
+	}
+	for {
+		key, err := r.value()
+		if err != nil {
+			return err
+		}
+		r.skipSpace()
+		if r.i >= len(r.b) || r.b[r.i] != ':' {
+			return r.errorf("':' expected")
+		}
+		r.i++
+		if err := member(key); err != nil {
+			return err
+		}
+		r.skipSpace()
+		if r.i >= len(r.b) {
+			return r.errorf("unexpected end")
+		}
+		switch r.b[r.i] {
+		case ',':
+			r.i++
+		case '}':
+			r.i++
+			return nil
+		default:
+			return r.errorf("',' or '}' expected")
+		}
+	}
 }

@@ -88,3 +88,42 @@ func TestHumanReadableByteCount(t *testing.T) {
 		}
 	}
 }
+
+// decodeMQOffsetMap reads the object-keyed maps both clients write, with
+// the key fields in any order, string keys, whitespace and other members
+// around, and rejects broken text.
+func TestDecodeMQOffsetMap(t *testing.T) {
+	mq := func(q int32) codec.MessageQueue {
+		return codec.MessageQueue{BrokerName: "b", QueueID: q, Topic: "t,{x}:"}
+	}
+	for _, tc := range []struct {
+		body string
+		want map[codec.MessageQueue]int64
+	}{
+		{`{"messageQueueTable":{{"topic":"t,{x}:","brokerName":"b","queueId":0}:7,{"topic":"t,{x}:","brokerName":"b","queueId":1}:-1}}`,
+			map[codec.MessageQueue]int64{mq(0): 7, mq(1): -1}},
+		{`{"consumerTable":{"c":{{"brokerName":"x","queueId":9,"topic":"y"}:1}},"messageQueueTable":{{"brokerName":"b","queueId":2,"topic":"t,{x}:"}:11}}`,
+			map[codec.MessageQueue]int64{mq(2): 11}},
+		{" {\n\t\"messageQueueTable\" : { \"{\\\"brokerName\\\":\\\"b\\\",\\\"queueId\\\":3,\\\"topic\\\":\\\"t,{x}:\\\"}\" : 4 } }",
+			map[codec.MessageQueue]int64{mq(3): 4}},
+		{`{"messageQueueTable":{}}`, map[codec.MessageQueue]int64{}},
+		{`{"other":[1,{"a":"}"}]}`, map[codec.MessageQueue]int64{}},
+	} {
+		got, err := decodeMQOffsetMap([]byte(tc.body), "messageQueueTable")
+		if err != nil || len(got) != len(tc.want) {
+			t.Errorf("%s: %v %v", tc.body, got, err)
+			continue
+		}
+		for k, v := range tc.want {
+			if got[k] != v {
+				t.Errorf("%s: %v = %d, want %d", tc.body, k, got[k], v)
+			}
+		}
+	}
+	for _, bad := range []string{``, `[]`, `{"messageQueueTable":{{"topic":"t"}:x}}`, `{"messageQueueTable":{{"topic":"t"}}}`,
+		`{"messageQueueTable":{{"topic":"t"`, `{"messageQueueTable":{"nope":1}}`, `{"a":1 "b":2}`} {
+		if got, err := decodeMQOffsetMap([]byte(bad), "messageQueueTable"); err == nil {
+			t.Errorf("%q decoded to %v", bad, got)
+		}
+	}
+}

@@ -31,6 +31,9 @@ type Broker struct {
 	groups    *groupTable
 	clients   *clientTable
 	polls     *pullHold
+	pop       *popService
+	modes     *requestModeTable
+	subRoutes subscribeRoutes
 	schedule  *scheduleService
 	timers    *timerService
 	locks     *lockTable
@@ -67,6 +70,7 @@ func New(cfg Config, log *slog.Logger) (*Broker, error) {
 		topics:      newTopicTable(cfg.StorePathRootDir),
 		offsets:     newOffsetTable(cfg.StorePathRootDir),
 		groups:      newGroupTable(cfg.StorePathRootDir),
+		modes:       newRequestModeTable(cfg.StorePathRootDir),
 		clients:     newClientTable(),
 		storeHost:   netip.AddrPortFrom(ip.Unmap(), uint16(cfg.ListenPort)),
 		registerNow: make(chan struct{}, 1),
@@ -74,7 +78,7 @@ func New(cfg Config, log *slog.Logger) (*Broker, error) {
 		ns:          map[string]*transport.Client{},
 	}
 	b.uniq.init(ip)
-	for _, load := range []func() error{b.topics.load, b.offsets.load, b.groups.load} {
+	for _, load := range []func() error{b.topics.load, b.offsets.load, b.groups.load, b.modes.load} {
 		if err := load(); err != nil {
 			return nil, fmt.Errorf("load config: %w", err)
 		}
@@ -109,7 +113,11 @@ func New(cfg Config, log *slog.Logger) (*Broker, error) {
 	}
 	b.store = st
 	b.polls = newPullHold(b)
-	st.SetArrivalHook(b.polls.arrived)
+	if b.pop, err = newPopService(b); err != nil {
+		_ = st.Close()
+		return nil, fmt.Errorf("load pop state: %w", err)
+	}
+	st.SetArrivalHook(b.messageArrived)
 	if err := b.openScheduled(); err != nil {
 		_ = st.Close()
 		return nil, err
@@ -141,6 +149,7 @@ func (b *Broker) Start() error {
 	}
 	b.started.Store(true)
 	b.polls.start()
+	b.pop.start()
 	b.wg.Add(3)
 	go b.registerLoop()
 	go b.flushLoop()
@@ -163,6 +172,7 @@ func (b *Broker) Close() error {
 		b.unregisterAll()
 		b.server.Stop()
 		b.polls.stop()
+		b.pop.stop()
 	}
 	b.wg.Wait()
 	b.nsMu.Lock()
@@ -170,7 +180,7 @@ func (b *Broker) Close() error {
 		c.Close()
 	}
 	b.nsMu.Unlock()
-	errs := []error{b.offsets.persist(), b.groups.persist(), b.topics.persist(), b.persistScheduled()}
+	errs := []error{b.pop.persist(), b.offsets.persist(), b.groups.persist(), b.topics.persist(), b.persistScheduled()}
 	if b.store != nil {
 		errs = append(errs, b.store.Close())
 	}

@@ -70,9 +70,27 @@ type Config struct {
 	// RebalanceLockMaxLiveTime is how long an orderly queue lock lives
 	// without renewal (a JVM system property in Java).
 	RebalanceLockMaxLiveTime time.Duration `conf:"rocketmq.broker.rebalance.lockMaxLiveTime"`
+	// StoreReplyMessageEnable also stores request-reply answers in
+	// <cluster>_REPLY_TOPIC after pushing them to the requester.
+	StoreReplyMessageEnable bool `conf:"storeReplyMessageEnable"`
 	// TransferMsgByHeap is accepted for compatibility; Booster always
 	// writes pull bodies straight from the mapped commit log.
 	TransferMsgByHeap bool `conf:"transferMsgByHeap"`
+	// DefaultMessageRequestMode is the QUERY_ASSIGNMENT mode (PULL or POP)
+	// of a topic and group without SET_MESSAGE_REQUEST_MODE.
+	DefaultMessageRequestMode string `conf:"defaultMessageRequestMode"`
+	// DefaultPopShareQueueNum goes with a default POP mode (-1: every
+	// client pops every queue).
+	DefaultPopShareQueueNum int `conf:"defaultPopShareQueueNum"`
+	// PopFromRetryProbability is the percentage of pops that read the pop
+	// retry topic before the topic itself.
+	PopFromRetryProbability int `conf:"popFromRetryProbability"`
+	// PopPollingSize and MaxPopPollingSize bound the parked pops per
+	// polling key and in all (POLLING_FULL beyond).
+	PopPollingSize    int `conf:"popPollingSize"`
+	MaxPopPollingSize int `conf:"maxPopPollingSize"`
+	// ReviveQueueNum is the range of the reviveQid in pop handles.
+	ReviveQueueNum int `conf:"reviveQueueNum"`
 	// StoreKeys holds broker.conf keys of the message store (store.Config's
 	// conf tags) that the broker passes through: index, retention, flush tuning.
 	StoreKeys map[string]string
@@ -117,6 +135,13 @@ func DefaultConfig() Config {
 		TimerMaxDelaySec:            3 * 24 * 3600,
 		RebalanceLockMaxLiveTime:    60 * time.Second,
 		TransferMsgByHeap:           true,
+		StoreReplyMessageEnable:     true,
+		DefaultMessageRequestMode:   "PULL",
+		DefaultPopShareQueueNum:     -1,
+		PopFromRetryProbability:     20,
+		PopPollingSize:              1024,
+		MaxPopPollingSize:           100000,
+		ReviveQueueNum:              8,
 	}
 }
 
@@ -176,6 +201,14 @@ func (c *Config) Validate() error {
 		errs = append(errs, err)
 	} else if len(levels) == 0 {
 		errs = append(errs, errors.New("messageDelayLevel has no levels"))
+	}
+	switch strings.ToUpper(c.DefaultMessageRequestMode) {
+	case "PULL", "POP":
+	default:
+		errs = append(errs, fmt.Errorf("defaultMessageRequestMode %q is neither PULL nor POP", c.DefaultMessageRequestMode))
+	}
+	if c.PopFromRetryProbability < 0 || c.PopFromRetryProbability > 100 || c.ReviveQueueNum <= 0 {
+		errs = append(errs, errors.New("popFromRetryProbability must be 0-100 and reviveQueueNum positive"))
 	}
 	if c.FlushDelayOffsetInterval <= 0 || c.RebalanceLockMaxLiveTime <= 0 {
 		errs = append(errs, errors.New("flushDelayOffsetInterval and rocketmq.broker.rebalance.lockMaxLiveTime must be positive"))

@@ -59,21 +59,9 @@ const maxPropertiesLength = 32767
 
 func (b *Broker) sendMessage(r *transport.Request) *wire.Command {
 	req := r.Cmd
-	h, err := codec.DecodeSendMessageRequestHeader(req)
-	if err != nil {
-		return wire.NewResponse(req, wire.SystemError, err.Error())
-	}
-	tc, resp := b.checkSend(req, &h)
+	h, queueID, resp := b.acceptSend(r)
 	if resp != nil {
 		return resp
-	}
-	queueID := h.QueueID
-	if queueID < 0 {
-		queueID = rand.Int32N(int32(max(tc.WriteQueueNums, 1)))
-	}
-	if int(queueID) >= max(tc.WriteQueueNums, tc.ReadQueueNums) {
-		return wire.NewResponse(req, wire.SystemError,
-			fmt.Sprintf("request queueId[%d] is illegal, %s Producer: %s", queueID, topicSummary(&tc), r.Conn.RemoteAddr()))
 	}
 	now := time.Now()
 	var msgs []*codec.Message
@@ -81,7 +69,7 @@ func (b *Broker) sendMessage(r *transport.Request) *wire.Command {
 		if compat.IsRetryTopic(h.Topic) {
 			return wire.NewResponse(req, wire.MessageIllegal, "batch request does not support retry group "+h.Topic)
 		}
-		err = codec.DecodeBatch(req.Body, func(flag int32, body []byte, props string) error {
+		err := codec.DecodeBatch(req.Body, func(flag int32, body []byte, props string) error {
 			m := b.newMessage(r, &h, queueID, flag, body, props, now)
 			msgs = append(msgs, m)
 			return nil
@@ -122,6 +110,30 @@ func (b *Broker) sendMessage(r *transport.Request) *wire.Command {
 	}
 	res := b.store.Put(msgs, wait)
 	return b.sendResponse(req, &h, queueID, msgs, res)
+}
+
+// acceptSend decodes a send header (SEND_MESSAGE and SEND_REPLY_MESSAGE
+// families), applies checkSend and picks the queue (behaviour 1-4): it
+// returns the header and the queue, or the error response.
+func (b *Broker) acceptSend(r *transport.Request) (codec.SendMessageRequestHeader, int32, *wire.Command) {
+	req := r.Cmd
+	h, err := codec.DecodeSendMessageRequestHeader(req)
+	if err != nil {
+		return h, 0, wire.NewResponse(req, wire.SystemError, err.Error())
+	}
+	tc, resp := b.checkSend(req, &h)
+	if resp != nil {
+		return h, 0, resp
+	}
+	queueID := h.QueueID
+	if queueID < 0 {
+		queueID = rand.Int32N(int32(max(tc.WriteQueueNums, 1)))
+	}
+	if int(queueID) >= max(tc.WriteQueueNums, tc.ReadQueueNums) {
+		return h, 0, wire.NewResponse(req, wire.SystemError,
+			fmt.Sprintf("request queueId[%d] is illegal, %s Producer: %s", queueID, topicSummary(&tc), r.Conn.RemoteAddr()))
+	}
+	return h, queueID, nil
 }
 
 // checkSend applies the permission, name, size and topic checks and

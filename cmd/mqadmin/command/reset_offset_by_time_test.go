@@ -19,8 +19,15 @@ func TestResetOffsetByTime(t *testing.T) {
 	cs.commit("RoT", 0, 1)
 	waitRoute(t, c, "%RETRY%RoG")
 
-	// Online consumers cannot be told while the broker lacks 222.
-	fails(t, c, "does not support INVOKE_BROKER_TO_RESET_OFFSET (222)", "resetOffsetByTime", "-g", "RoG", "-t", "RoT", "-s", "now")
+	// Online: the broker resets the group and tells its clients (222).
+	matchLines(t, ok(t, c, "resetOffsetByTime", "-g", "RoG", "-t", "RoT", "-s", "now"),
+		`start reset consumer offset by specified, group\[RoG\], topic\[RoT\], force\[true\], timestamp\(string\)\[now\], timestamp\(long\)\[\d+\]`,
+		q(fmt.Sprintf("%-40s  %-40s  %-40s", "#brokerName", "#queueId", "#offset")),
+		q(fmt.Sprintf("%-40s  %-40d  %-40d", "broker-a", 0, 3)))
+	if off := queryOffset(t, c, "RoG", "RoT", 0); off != "3" {
+		t.Errorf("offset after the online reset %s", off)
+	}
+	cs.commit("RoT", 0, 1)
 
 	// Offline: the stored offsets are rewritten (the old command's output).
 	cs.conn.Close()
