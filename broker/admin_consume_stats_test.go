@@ -20,6 +20,7 @@ func TestConsumeStats(t *testing.T) {
 	for i := 0; i < 3; i++ {
 		call(t, cl, sendV2("CsT", 1, "", []byte("m")), wire.Success)
 	}
+	createGroup(t, cl, "cg")
 	call(t, cl, adminReq(wire.UpdateConsumerOffset, "consumerGroup", "cg", "topic", "CsT", "queueId", "1", "commitOffset", "2"), wire.Success)
 
 	body := string(call(t, cl, adminReq(wire.GetConsumeStats, "consumerGroup", "cg"), wire.Success).Body)

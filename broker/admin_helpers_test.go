@@ -43,3 +43,12 @@ func createTopic(t *testing.T, c *transport.Client, topic string, n int) {
 	call(t, c, adminReq(wire.UpdateAndCreateTopic, "topic", topic, "defaultTopic", "TBW102",
 		"readQueueNums", strconv.Itoa(n), "writeQueueNums", strconv.Itoa(n), "perm", "6", "topicFilterType", "SINGLE_TAG", "order", "false"), wire.Success)
 }
+
+// createGroup creates a subscription group (UPDATE_AND_CREATE_SUBSCRIPTIONGROUP):
+// like Apache, the broker takes offset commits only for groups it knows.
+func createGroup(t *testing.T, c *transport.Client, group string) {
+	t.Helper()
+	req := adminReq(wire.UpdateAndCreateSubscriptiongroup)
+	req.Body = codec.Encode(codec.NewSubscriptionGroupConfig(group))
+	call(t, c, req, wire.Success)
+}

@@ -11,7 +11,8 @@ package broker
 //  3. Otherwise 22 QUERY_NOT_FOUND ("Not found, V3_0_6_SNAPSHOT maybe this
 //     group consumer boot first"); the client applies consumeFromWhere.
 //
-// UPDATE: consumerGroup*, topic*, queueId*, commitOffset*. Sent oneway by
+// UPDATE: consumerGroup*, topic*, queueId*, commitOffset*. 26 for a group
+// the broker has no subscription config for, 17 for an unknown topic. Sent oneway by
 // Java (flag set) and unflagged by Go; answered 0 when a reply is wanted.
 
 import (
@@ -46,6 +47,9 @@ func (b *Broker) updateConsumerOffset(r *transport.Request) *wire.Command {
 	group, topic, qid, off := rd.String("consumerGroup", true), rd.String("topic", true), rd.Int32("queueId", true), rd.Int64("commitOffset", true)
 	if err := rd.Err(); err != nil {
 		return wire.NewResponse(r.Cmd, wire.SystemError, err.Error())
+	}
+	if _, ok := b.groups.get(group); !ok {
+		return wire.NewResponse(r.Cmd, wire.SubscriptionGroupNotExist, "Group "+group+" not exist!")
 	}
 	if _, ok := b.topics.get(topic); !ok {
 		return wire.NewResponse(r.Cmd, wire.TopicNotExist, "Topic "+topic+" not exist!")

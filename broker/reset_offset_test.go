@@ -86,6 +86,7 @@ func sendN(t *testing.T, c *transport.Client, topic string, q, n int) {
 
 func commitOffset(t *testing.T, c *transport.Client, group, topic string, q int, off int64) {
 	t.Helper()
+	createGroup(t, c, group)
 	call(t, c, adminReq(wire.UpdateConsumerOffset, "consumerGroup", group, "topic", topic, "queueId", strconv.Itoa(q),
 		"commitOffset", strconv.FormatInt(off, 10)), wire.Success)
 }

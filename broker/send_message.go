@@ -219,16 +219,7 @@ func (b *Broker) createRetryTopic(group string, queues int) (codec.TopicConfig, 
 
 // newMessage builds the record to store for one sent message.
 func (b *Broker) newMessage(r *transport.Request, h *codec.SendMessageRequestHeader, queueID, flag int32, body []byte, props string, now time.Time) *codec.Message {
-	var sb strings.Builder
-	sb.Grow(len(props) + 64)
-	sb.WriteString(props)
-	if _, ok := codec.PropertyValue(props, codec.PropertyUniqKey); !ok {
-		sb.Write(codec.AppendProperty(nil, codec.PropertyUniqKey, b.uniq.next(now)))
-	}
-	if _, ok := codec.PropertyValue(props, codec.PropertyCluster); !ok {
-		sb.Write(codec.AppendProperty(nil, codec.PropertyCluster, b.cfg.BrokerClusterName))
-	}
-	allProps := sb.String()
+	allProps := b.stampProperties(props, now)
 	tags, _ := codec.PropertyValue(allProps, codec.PropertyTags)
 	sysFlag := h.SysFlag
 	return &codec.Message{
@@ -244,6 +235,26 @@ func (b *Broker) newMessage(r *transport.Request, h *codec.SendMessageRequestHea
 		ReconsumeTimes: h.ReconsumeTimes,
 		TagsCode:       compat.TagsCode(tags),
 	}
+}
+
+// stampProperties adds what Apache's broker adds to every stored message:
+// UNIQ_KEY when the producer sent none, and (replacing any sent value)
+// MSG_REGION and TRACE_ON (buildMsgContext) and CLUSTER. Clients may
+// omit the separator after the last property (the 4.9 Java client does).
+func (b *Broker) stampProperties(props string, now time.Time) string {
+	props = codec.RemoveProperties(props, codec.PropertyCluster, codec.PropertyMsgRegion, codec.PropertyTraceSwitch)
+	dst := make([]byte, 0, len(props)+96)
+	dst = append(dst, props...)
+	if len(dst) > 0 && dst[len(dst)-1] != codec.PropertySeparator {
+		dst = append(dst, codec.PropertySeparator)
+	}
+	if _, ok := codec.PropertyValue(props, codec.PropertyUniqKey); !ok {
+		dst = codec.AppendProperty(dst, codec.PropertyUniqKey, b.uniq.next(now))
+	}
+	dst = codec.AppendProperty(dst, codec.PropertyMsgRegion, compat.DefaultRegion)
+	dst = codec.AppendProperty(dst, codec.PropertyTraceSwitch, "true")
+	dst = codec.AppendProperty(dst, codec.PropertyCluster, b.cfg.BrokerClusterName)
+	return string(dst)
 }
 
 // sendResponse maps a store result to the SEND response.

@@ -62,7 +62,7 @@ func TestAdminRelayToGoClient(t *testing.T) {
 	// 307 raw: the client's ConsumerRunningInfo, as the client wrote it.
 	resp := call(wire.GetConsumerRunningInfo, "consumerGroup", group, "clientId", clientID, "jstackEnable", "false")
 	if resp.ResponseCode() != wire.Success || !strings.Contains(string(resp.Body), `"PROP_CONSUME_TYPE":"CONSUME_PASSIVELY"`) ||
-		!strings.Contains(string(resp.Body), `"mqTable":{{"topic":"`+topic+`"`) {
+		!strings.Contains(string(resp.Body), `"mqTable":{{"topic":"`) || !strings.Contains(string(resp.Body), `{"topic":"`+topic+`","brokerName":"broker-a","queueId":0}:{`) {
 		t.Errorf("running info: %d %q %s", resp.Code, resp.Remark, resp.Body)
 	}
 	if resp := call(wire.GetConsumerRunningInfo, "consumerGroup", group, "clientId", "10.9.9.9@nobody"); resp.ResponseCode() != wire.SystemError {
