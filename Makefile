@@ -5,7 +5,7 @@ VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 FUZZTIME ?= 30s
 
-.PHONY: all build run test unit conformance fuzz bench lint generate clean
+.PHONY: all build run test unit conformance crash java-conformance fuzz bench lint generate clean
 
 all: build
 
@@ -18,16 +18,27 @@ build:
 run: build
 	./$(BIN)/booster standalone $(if $(CONF),-c $(CONF),)
 
-## test: the whole suite: unit tests with -race, fuzz seeds, then the conformance suite against the binary
-test: build unit conformance
+## test: the whole suite: unit tests with -race, fuzz seeds, then the conformance suites against the binary
+test: build unit conformance java-conformance
 
 unit:
 	$(GO) vet ./...
 	$(GO) test -race -count=1 -tags invariants -timeout 20m ./...
 
-## conformance: the official Go client against a booster subprocess
+## conformance: the official Go client against a booster subprocess (and, with JDK 17 + Maven, the
+## store-compatibility tests against the real Apache RocketMQ of scripts/apache)
 conformance: build
-	BOOSTER_TEST_BINARY=$(CURDIR)/$(BIN)/booster $(GO) test -race -count=1 -timeout 20m ./conformance/
+	BOOSTER_TEST_BINARY=$(CURDIR)/$(BIN)/booster BOOSTER_APACHE_SCRIPTS=$(CURDIR)/scripts/apache $(GO) test -race -count=1 -timeout 20m ./conformance/
+
+## crash: the long crash test: CRASH_CYCLES SIGKILLs of a SYNC_FLUSH booster under load, each followed by a read-back
+CRASH_CYCLES ?= 100
+crash: build
+	BOOSTER_TEST_BINARY=$(CURDIR)/$(BIN)/booster $(GO) test -race -count=1 -timeout 60m -run TestCrashSyncFlushKeepsAcknowledged -v ./conformance/ -crash.cycles=$(CRASH_CYCLES)
+
+## java-conformance: the official Java client (4.9.x and 5.x, JSON and ROCKETMQ headers, VIP channel)
+## against the binary; prints the matrix and writes conformance/java/target/matrix.txt (needs JDK 17 + Maven)
+java-conformance: build
+	BOOSTER_BINARY=$(CURDIR)/$(BIN)/booster conformance/java/run.sh
 
 ## fuzz: run every fuzz target for FUZZTIME
 fuzz:
