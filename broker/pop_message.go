@@ -2,7 +2,8 @@ package broker
 
 // POP_MESSAGE (200050), mirroring Java's PopMessageProcessor (the
 // revive-topic implementation, popConsumerKVServiceEnable=false). Pop codes
-// exceed int16, so they only travel with JSON headers.
+// exceed int16: in ROCKETMQ headers they arrive truncated (200050 → 3442),
+// which Apache does not serve and Booster routes too (routes.go).
 //
 // Header: consumerGroup*, topic*, queueId* (-1 = every readable queue),
 // maxMsgNums*, invisibleTime* (ms), pollTime* (ms), bornTime* (ms; now when
@@ -51,6 +52,10 @@ import (
 	"github.com/booster-mq/booster/wire"
 	"github.com/booster-mq/booster/wire/transport"
 )
+
+// shortCode is a request code as a ROCKETMQ-serialized header carries it
+// (RocketMQSerializable writes the code as a short).
+func shortCode(c wire.RequestCode) wire.RequestCode { return wire.RequestCode(int16(c)) }
 
 // maxPopMsgNums is the largest batch a pop may ask for.
 const maxPopMsgNums = 32

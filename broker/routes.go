@@ -60,6 +60,16 @@ func (b *Broker) routes() []transport.Route {
 		{Code: wire.QueryAssignment, Handler: b.queryAssignment, Class: transport.Admin},
 		{Code: wire.SetMessageRequestMode, Handler: b.setMessageRequestMode, Class: transport.Admin},
 		{Code: wire.GetAllMessageRequestMode, Handler: b.getAllMessageRequestMode, Class: transport.Admin},
+		// The POP family as ROCKETMQ-serialized headers carry it: Java writes
+		// the code as a short (200050 → 3442). Apache answers these 3; Booster
+		// serves them, so pop also works for clients using ROCKETMQ headers.
+		{Code: shortCode(wire.PopMessage), Handler: b.popMessage, Class: transport.Pull},
+		{Code: shortCode(wire.AckMessage), Handler: b.ackMessage, Class: transport.Pull},
+		{Code: shortCode(wire.PeekMessage), Handler: b.peekMessage, Class: transport.Pull},
+		{Code: shortCode(wire.ChangeMessageInvisibletime), Handler: b.changeMessageInvisibleTime, Class: transport.Pull},
+		{Code: shortCode(wire.Notification), Handler: b.notification, Class: transport.Pull},
+		{Code: shortCode(wire.PollingInfo), Handler: b.pollingInfo, Class: transport.Pull},
+		{Code: shortCode(wire.BatchAckMessage), Handler: b.batchAckMessage, Class: transport.Pull},
 		// The POP family (> 4095) lands in the router's sparse map.
 		{Code: wire.PopMessage, Handler: b.popMessage, Class: transport.Pull},
 		{Code: wire.AckMessage, Handler: b.ackMessage, Class: transport.Pull},
