@@ -99,8 +99,14 @@ func (b *Broker) pushReply(r *transport.Request, h *codec.SendMessageRequestHead
 		return fmt.Errorf("push reply message fail, channel of <%s> not found.", replyTo)
 	}
 	now := time.Now().UnixMilli()
-	props := codec.RemoveProperties(h.Properties, codec.PropertyPushReplyTime)
-	props = string(codec.AppendProperty([]byte(props), codec.PropertyPushReplyTime, strconv.FormatInt(now, 10)))
+	// Java re-encodes the properties; appending to them as sent must first
+	// close the last pair, which the 4.9 Java client leaves without its
+	// separator (else its value would swallow PUSH_REPLY_TIME).
+	dst := []byte(codec.RemoveProperties(h.Properties, codec.PropertyPushReplyTime))
+	if len(dst) > 0 && dst[len(dst)-1] != codec.PropertySeparator {
+		dst = append(dst, codec.PropertySeparator)
+	}
+	props := string(codec.AppendProperty(dst, codec.PropertyPushReplyTime, strconv.FormatInt(now, 10)))
 	push := wire.NewRequest(wire.PushReplyMessageToClient,
 		wire.Field{Key: "bornHost", Value: r.Conn.RemoteAddr().String()},
 		wire.Field{Key: "bornTimestamp", Value: strconv.FormatInt(h.BornTimestamp, 10)},

@@ -113,3 +113,38 @@ func TestSendReplyMessageWithoutStore(t *testing.T) {
 		t.Errorf("reply topic holds %s messages, want none", max.ExtValue("offset"))
 	}
 }
+
+// The 4.9 Java client sends properties without the separator after the
+// last pair; PUSH_REPLY_TIME added for the push must not merge into that
+// pair's value (the requester would miss its CORRELATION_ID and time out).
+func TestSendReplyMessageWithoutTrailingSeparator(t *testing.T) {
+	t.Parallel()
+	c := testcluster.Start(t)
+	replier := dial(t, c.BrokerAddr, wire.JSON)
+	requester := newFakeClient(t, c.BrokerAddr, 9, "10.0.0.1@requester", "", "", "RequesterPG", func(req *wire.Command) *wire.Command {
+		return wire.NewResponse(req, wire.Success, "")
+	})
+	var p []byte
+	p = codec.AppendProperty(p, codec.PropertyMessageType, "reply")
+	p = codec.AppendProperty(p, codec.PropertyReplyToClient, "10.0.0.1@requester")
+	p = codec.AppendProperty(p, codec.PropertyMessageTTL, "3")
+	p = codec.AppendProperty(p, codec.PropertyCorrelationID, "corr-1")
+	props := string(p[:len(p)-1])
+
+	for _, code := range []wire.RequestCode{wire.SendReplyMessage, wire.SendReplyMessageV2} {
+		req := sendReply("DefaultCluster_REPLY_TOPIC", props, []byte("pong"))
+		if code == wire.SendReplyMessageV2 {
+			req = sendV2("DefaultCluster_REPLY_TOPIC", 0, props, []byte("pong"))
+			req.Code = int32(code)
+		}
+		call(t, replier, req, wire.Success)
+		push := requester.next(t, wire.PushReplyMessageToClient)
+		got := codec.ParseProperties(push.ExtValue("properties"))
+		if got[codec.PropertyCorrelationID] != "corr-1" || got[codec.PropertyMessageTTL] != "3" {
+			t.Errorf("%d: pushed properties %q", code, push.ExtValue("properties"))
+		}
+		if _, err := strconv.ParseInt(got[codec.PropertyPushReplyTime], 10, 64); err != nil {
+			t.Errorf("%d: PUSH_REPLY_TIME %q", code, got[codec.PropertyPushReplyTime])
+		}
+	}
+}
