@@ -21,7 +21,6 @@ import org.junit.jupiter.api.Test;
  * POP_MESSAGE / ACK_MESSAGE / CHANGE_MESSAGE_INVISIBLETIME.
  */
 @Client5Only("pop consumption")
-@Pending("pop: QUERY_ASSIGNMENT (400), SET_MESSAGE_REQUEST_MODE (401), POP_MESSAGE (200050), ACK_MESSAGE (200051), CHANGE_MESSAGE_INVISIBLETIME (200053)")
 class PopTest extends ConformanceTest {
 
     private DefaultMQPushConsumer popConsumer(String group, String topic, MessageListenerConcurrently l) throws Exception {

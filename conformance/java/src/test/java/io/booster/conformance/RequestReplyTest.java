@@ -20,7 +20,6 @@ import org.junit.jupiter.api.Test;
  * responder sends with MessageUtil.createReplyMessage; the broker pushes it
  * to the requester (SEND_REPLY_MESSAGE 324/325, PUSH_REPLY_MESSAGE_TO_CLIENT 326).
  */
-@Pending("request-reply: SEND_REPLY_MESSAGE(_V2) (324/325), PUSH_REPLY_MESSAGE_TO_CLIENT (326), <cluster>_REPLY_TOPIC")
 class RequestReplyTest extends ConformanceTest {
 
     private void responder(String topic) throws Exception {

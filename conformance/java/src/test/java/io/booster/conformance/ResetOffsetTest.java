@@ -16,7 +16,6 @@ import org.junit.jupiter.api.Test;
  * resetOffsetByTime` does: INVOKE_BROKER_TO_RESET_OFFSET (222) to the broker,
  * which pushes RESET_CONSUMER_CLIENT_OFFSET (220) to the group's clients.
  */
-@Pending("reset offset: INVOKE_BROKER_TO_RESET_OFFSET (222), RESET_CONSUMER_CLIENT_OFFSET (220)")
 class ResetOffsetTest extends ConformanceTest {
 
     @Test
