@@ -4,13 +4,24 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"sync"
 )
+
+// atomicWriters holds one mutex per path WriteFileAtomic has written:
+// concurrent writers of a path would share path+".tmp" and path+".bak"
+// (one truncating the tmp file the other is about to rename, the loser's
+// rename failing with ENOENT).
+var atomicWriters sync.Map // cleaned path -> *sync.Mutex
 
 // WriteFileAtomic replaces path with data so that a crash leaves either the
 // old or the new content: it writes path+".tmp", syncs it, keeps the
 // current file as path+".bak" (Java's MixAll.string2File), renames the tmp
-// file into place and syncs the directory.
+// file into place and syncs the directory. Calls for the same path are
+// serialized; the last call to get its turn wins.
 func WriteFileAtomic(path string, data []byte) error {
+	mu, _ := atomicWriters.LoadOrStore(filepath.Clean(path), new(sync.Mutex))
+	mu.(*sync.Mutex).Lock()
+	defer mu.(*sync.Mutex).Unlock()
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err

@@ -131,7 +131,10 @@
 // Open scans the last three segments after a clean stop, or all of them
 // when the abort file says the last run crashed, and cuts the log at the
 // first record whose magic, lengths, PHYSICALOFFSET or body CRC is wrong;
-// stale bytes after the cut are zeroed. Consume-queue units at or past the
+// after a crash it also drops the last record when it ends in a zero byte
+// (its tail pages were lost: the CRC covers only the body, so zeros from
+// inside the properties on pass every other check). Stale bytes after the
+// cut are zeroed. Consume-queue units at or past the
 // new end are dropped. Records without a unit are indexed again: after a
 // crash from the newest segment whose first record predates the
 // checkpoint (the oldest of its three timestamps) by 3 s, else from the

@@ -44,14 +44,21 @@ func (s *Store) recover(crashed bool) error {
 			first = max(0, len(files)-3)
 		}
 		end = files[first].start
+		last, lastTorn := int64(-1), false
 		for _, f := range files[first:] {
-			n, complete := scanSegment(f.data, f.start, 0, s.cfg.CheckCRCOnRecover, nil)
+			n, complete := scanSegment(f.data, f.start, 0, s.cfg.CheckCRCOnRecover, func(pos int, v *codec.RecordView) {
+				last, lastTorn = f.start+int64(pos), tornTail(v)
+			})
 			end = f.start + int64(n)
 			if !complete {
 				dirtyTail = crashed || !allZero(f.data[n:min(len(f.data), n+codec.BlankMarkerSize)])
 				break
 			}
 			end = f.end()
+		}
+		if crashed && lastTorn {
+			s.log.Warn("dropping the last commit-log record: its tail is zeros (torn)", "offset", last)
+			end, dirtyTail = last, true
 		}
 	}
 	if err := s.truncateCommitLog(end, dirtyTail); err != nil {
@@ -91,6 +98,21 @@ func (s *Store) recover(crashed bool) error {
 	s.log.Info("store recovered", "crashed", crashed, "minPhyOffset", s.cl.minOffset(),
 		"maxPhyOffset", end, "dispatchedFrom", from, "queues", s.queueCount())
 	return nil
+}
+
+// tornTail reports whether a record ends in a zero byte where a whole one
+// cannot: the body CRC covers only the body, so a record whose last pages
+// were never written back before a power loss passes the magic, length and
+// CRC checks when the zeros start inside its properties (or inside its
+// topic, when it has no properties). A properties string ends with a value
+// or a separator and topic names have no NUL, so a written record never
+// ends in one. Only the last record of a crashed log is judged by it.
+func tornTail(v *codec.RecordView) bool {
+	if n := len(v.Properties); n > 0 {
+		return v.Properties[n-1] == 0
+	}
+	n := len(v.Topic)
+	return n > 0 && v.Topic[n-1] == 0
 }
 
 func allZero(b []byte) bool {
