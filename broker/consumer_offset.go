@@ -19,6 +19,9 @@ import (
 // config/consumerOffset.json and flushed periodically.
 type offsetTable struct {
 	path string
+	// pmu serialises persist: a snapshot and its write happen as one, so an
+	// older snapshot never lands after a newer one.
+	pmu sync.Mutex
 
 	mu      sync.RWMutex
 	offsets map[string]map[int32]int64
@@ -66,6 +69,8 @@ func (o *offsetTable) load() error {
 
 // persist writes the table if it changed since the last write.
 func (o *offsetTable) persist() error {
+	o.pmu.Lock()
+	defer o.pmu.Unlock()
 	o.mu.Lock()
 	if !o.dirty {
 		o.mu.Unlock()

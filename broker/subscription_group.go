@@ -16,6 +16,9 @@ import (
 // SubscriptionGroupManager), persisted as config/subscriptionGroup.json.
 type groupTable struct {
 	path string
+	// pmu serialises persist: a snapshot and its write happen as one, so an
+	// older snapshot never lands after a newer one.
+	pmu sync.Mutex
 
 	mu      sync.RWMutex
 	groups  map[string]*codec.SubscriptionGroupConfig
@@ -48,6 +51,8 @@ func (g *groupTable) load() error {
 }
 
 func (g *groupTable) persist() error {
+	g.pmu.Lock()
+	defer g.pmu.Unlock()
 	g.mu.RLock()
 	w := codec.SubscriptionGroupWrapper{DataVersion: g.version, ForbiddenTable: map[string]map[string]int{},
 		SubscriptionGroupTable: make(map[string]*codec.SubscriptionGroupConfig, len(g.groups))}

@@ -20,6 +20,9 @@ import (
 // All methods are safe for concurrent use; configs handed out are copies.
 type topicTable struct {
 	path string
+	// pmu serialises persist: a snapshot and its write happen as one, so an
+	// older snapshot never lands after a newer one.
+	pmu sync.Mutex
 
 	mu      sync.RWMutex
 	topics  map[string]*codec.TopicConfig
@@ -61,6 +64,8 @@ func (t *topicTable) load() error {
 
 // persist writes the table atomically.
 func (t *topicTable) persist() error {
+	t.pmu.Lock()
+	defer t.pmu.Unlock()
 	w := t.wrapper()
 	data, err := json.MarshalIndent(w, "", "\t")
 	if err != nil {
