@@ -251,48 +251,18 @@ func (p *parser) asBoolean(n int32, pos int) (int32, *SyntaxError) {
 	return 0, p.errorf(pos, "expression will not result in a boolean value: %s", p.show(n))
 }
 
-func (p *parser) orExpr() (int32, *SyntaxError) {
-	start, err := p.peek()
-	if err != nil {
-		return 0, err
-	}
-	left, err := p.andExpr()
-	if err != nil {
-		return 0, err
-	}
-	for {
-		t, err := p.peek()
-		if err != nil {
-			return 0, err
-		}
-		if t.kind != tokOr {
-			return left, nil
-		}
-		p.advance()
-		rt, err := p.peek()
-		if err != nil {
-			return 0, err
-		}
-		right, err := p.andExpr()
-		if err != nil {
-			return 0, err
-		}
-		if left, err = p.asBoolean(left, start.pos); err != nil {
-			return 0, err
-		}
-		if right, err = p.asBoolean(right, rt.pos); err != nil {
-			return 0, err
-		}
-		left = p.add(node{op: opOr, a: left, b: right})
-	}
-}
+func (p *parser) orExpr() (int32, *SyntaxError) { return p.logical(tokOr, opOr, p.andExpr) }
 
-func (p *parser) andExpr() (int32, *SyntaxError) {
+func (p *parser) andExpr() (int32, *SyntaxError) { return p.logical(tokAnd, opAnd, p.equalityExpr) }
+
+// logical parses a left-associative chain "next (tok next)*" of AND or OR,
+// each operand checked to be boolean.
+func (p *parser) logical(tok tokKind, kind op, next func() (int32, *SyntaxError)) (int32, *SyntaxError) {
 	start, err := p.peek()
 	if err != nil {
 		return 0, err
 	}
-	left, err := p.equalityExpr()
+	left, err := next()
 	if err != nil {
 		return 0, err
 	}
@@ -301,7 +271,7 @@ func (p *parser) andExpr() (int32, *SyntaxError) {
 		if err != nil {
 			return 0, err
 		}
-		if t.kind != tokAnd {
+		if t.kind != tok {
 			return left, nil
 		}
 		p.advance()
@@ -309,7 +279,7 @@ func (p *parser) andExpr() (int32, *SyntaxError) {
 		if err != nil {
 			return 0, err
 		}
-		right, err := p.equalityExpr()
+		right, err := next()
 		if err != nil {
 			return 0, err
 		}
@@ -319,7 +289,7 @@ func (p *parser) andExpr() (int32, *SyntaxError) {
 		if right, err = p.asBoolean(right, rt.pos); err != nil {
 			return 0, err
 		}
-		left = p.add(node{op: opAnd, a: left, b: right})
+		left = p.add(node{op: kind, a: left, b: right})
 	}
 }
 
