@@ -114,12 +114,25 @@ func (c *Cluster) start() {
 			t.Fatal(err)
 		}
 	}
-	b, err := broker.New(bcfg, log)
-	if err != nil {
-		t.Fatalf("new broker: %v", err)
-	}
-	if err := b.Start(); err != nil {
-		t.Fatalf("start broker: %v", err)
+	// A restart in one process can race the previous gnet engine's last
+	// socket closes (seen as "setsockopt: bad file descriptor"); retry a
+	// few times before failing.
+	var b *broker.Broker
+	for attempt := 1; ; attempt++ {
+		var err error
+		b, err = broker.New(bcfg, log)
+		if err != nil {
+			t.Fatalf("new broker: %v", err)
+		}
+		if err = b.Start(); err == nil {
+			break
+		}
+		_ = b.Close()
+		if attempt == 5 {
+			t.Fatalf("start broker: %v", err)
+		}
+		t.Logf("start broker (attempt %d): %v; retrying", attempt, err)
+		time.Sleep(time.Duration(attempt) * 200 * time.Millisecond)
 	}
 	c.broker = b
 	c.waitRegistered()
