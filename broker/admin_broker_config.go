@@ -10,8 +10,8 @@ package broker
 //  1. The body is Java properties text, one "key=value\n" per broker.conf
 //     key Booster knows, sorted by key (Java sorts with a TreeMap);
 //     durations in milliseconds.
-//  2. Ext version is the configuration's DataVersion JSON. Booster's
-//     configuration never changes at runtime, so its counter stays 0.
+//  2. Ext version is the configuration's DataVersion JSON: its counter
+//     goes up with every update that changed something.
 //
 // 25 header: none. Body: Java properties text.
 //  1. An empty body changes nothing and answers SUCCESS.
@@ -21,20 +21,28 @@ package broker
 //     was the vector of CVE-2023-33246 (rocketmqHome pointed at an
 //     attacker's command): Java's list (configBlackList, brokerConfigPath,
 //     rocketmqHome) is extended with every key naming a file or directory.
-//  4. Any other key → SYSTEM_ERROR "Can not update config at runtime: k1,
-//     k2 (restart the broker with them in broker.conf)", nothing applied.
-//     Booster reads its configuration without synchronization on the send
-//     and pull paths, so no key is runtime-updatable yet; unlike Java, which
-//     ignores unknown keys and applies the rest, nothing is applied
-//     silently.
+//  4. A key that only takes effect at start (ports, names, roles, store
+//     layout and flushing) → SYSTEM_ERROR "Can not update config at
+//     runtime: k1, k2 (restart the broker with them in broker.conf)";
+//     an unknown key or a bad value → SYSTEM_ERROR naming it. Nothing is
+//     applied then. Java sets such fields anyway, where they do nothing
+//     until a restart that forgets them; Booster says so instead.
+//  5. Otherwise every key is applied at once, as one new configuration
+//     (readers see the old or the new one, never a mix). A changed
+//     brokerPermission or namesrvAddr re-registers with the NameServers at
+//     once; connections to NameServers no longer listed are closed, which
+//     drops the broker from them. Like Java, the change lasts until the
+//     broker restarts (Java's persisted copy is not read back at start).
 //
 // Responses: SUCCESS; NO_PERMISSION; SYSTEM_ERROR.
 
 import (
 	"bytes"
+	"fmt"
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/booster-mq/booster/codec"
 	"github.com/booster-mq/booster/compat"
@@ -52,13 +60,13 @@ var configBlackList = [...]string{
 }
 
 func (b *Broker) getBrokerConfig(r *transport.Request) *wire.Command {
-	props := b.cfg.Properties()
+	props := b.conf().Properties()
 	sort.SliceStable(props, func(i, j int) bool { return props[i].Key < props[j].Key })
 	var buf bytes.Buffer
 	_ = compat.WriteProperties(&buf, props) // a bytes.Buffer does not fail
 	resp := wire.NewResponse(r.Cmd, wire.Success, "")
 	resp.Body = buf.Bytes()
-	resp.SetExt("version", string(codec.Encode(codec.DataVersion{})))
+	resp.SetExt("version", string(codec.Encode(codec.DataVersion{Counter: b.cfgVersion.Load(), Timestamp: b.cfgTime.Load()})))
 	return resp
 }
 
@@ -70,18 +78,85 @@ func (b *Broker) updateBrokerConfig(r *transport.Request) *wire.Command {
 	if err != nil {
 		return wire.NewResponse(r.Cmd, wire.SystemError, "string2Properties error")
 	}
-	var keys []string
 	for _, p := range props {
 		if slices.Contains(configBlackList[:], p.Key) {
 			b.log.Warn("update broker config: black-listed key refused", "key", p.Key, "remote", r.Conn.RemoteAddr())
 			return wire.NewResponse(r.Cmd, wire.NoPermission, "Can not update config in black list.")
 		}
-		keys = append(keys, p.Key)
 	}
-	if len(keys) == 0 {
-		return wire.NewResponse(r.Cmd, wire.Success, "")
+	changed, err := b.updateConfig(props)
+	if err != nil {
+		b.log.Info("update broker config refused", "err", err, "remote", r.Conn.RemoteAddr())
+		return wire.NewResponse(r.Cmd, wire.SystemError, err.Error())
 	}
-	b.log.Info("update broker config refused: not runtime-updatable", "keys", keys, "remote", r.Conn.RemoteAddr())
-	return wire.NewResponse(r.Cmd, wire.SystemError,
-		"Can not update config at runtime: "+strings.Join(keys, ", ")+" (restart the broker with them in broker.conf)")
+	if len(changed) > 0 {
+		b.log.Info("broker config updated", "keys", changed, "remote", r.Conn.RemoteAddr())
+	}
+	return wire.NewResponse(r.Cmd, wire.Success, "")
+}
+
+// runtimeKeys are the broker.conf keys UPDATE_BROKER_CONFIG applies while
+// the broker runs: each is read from the current configuration at every
+// use. Every other key is fixed at start.
+var runtimeKeys = [...]string{
+	"namesrvAddr", "brokerPermission", "autoCreateTopicEnable", "autoCreateSubscriptionGroup",
+	"registerBrokerTimeoutMills", "longPollingEnable", "shortPollingTimeMills",
+	"enablePropertyFilter", "filterSupportRetry", "rejectTransactionMessage",
+	"transactionTimeOut", "transactionCheckMax", "timerMaxDelaySec",
+	"storeReplyMessageEnable", "transferMsgByHeap", "defaultMessageRequestMode",
+	"defaultPopShareQueueNum", "popFromRetryProbability", "popPollingSize", "maxPopPollingSize",
+}
+
+// updateConfig applies props to a copy of the configuration and swaps it
+// in, all or nothing. It returns the keys whose value changed.
+func (b *Broker) updateConfig(props []compat.Property) ([]string, error) {
+	b.cfgMu.Lock()
+	defer b.cfgMu.Unlock()
+	cur := b.conf()
+	next := *cur
+	var static []string
+	for _, p := range props {
+		if !slices.Contains(runtimeKeys[:], p.Key) {
+			static = append(static, p.Key)
+			continue
+		}
+		if _, err := next.Set(p.Key, p.Value); err != nil {
+			return nil, fmt.Errorf("%s: %v", p.Key, err)
+		}
+	}
+	if len(static) > 0 {
+		return nil, fmt.Errorf("Can not update config at runtime: %s (restart the broker with them in broker.conf)", strings.Join(static, ", "))
+	}
+	if err := next.Validate(); err != nil {
+		return nil, err
+	}
+	old, now := propertyMap(cur), propertyMap(&next)
+	var changed []string
+	for _, p := range props {
+		if old[p.Key] != now[p.Key] && !slices.Contains(changed, p.Key) {
+			changed = append(changed, p.Key)
+		}
+	}
+	if len(changed) == 0 {
+		return nil, nil
+	}
+	b.cfg.Store(&next)
+	b.cfgVersion.Add(1)
+	b.cfgTime.Store(time.Now().UnixMilli())
+	if slices.Contains(changed, "namesrvAddr") {
+		b.dropNameServers(next.NamesrvAddrs())
+	}
+	if slices.Contains(changed, "namesrvAddr") || slices.Contains(changed, "brokerPermission") {
+		b.topics.touch()
+		b.triggerRegister()
+	}
+	return changed, nil
+}
+
+func propertyMap(c *Config) map[string]string {
+	m := map[string]string{}
+	for _, p := range c.Properties() {
+		m[p.Key] = p.Value
+	}
+	return m
 }

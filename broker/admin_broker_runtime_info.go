@@ -67,7 +67,7 @@ func (b *Broker) runtimeInfo(now time.Time) map[string]string {
 
 	m["brokerVersionDesc"] = compat.VersionDesc(compat.CurrentVersion)
 	m["brokerVersion"] = strconv.Itoa(compat.CurrentVersion)
-	m["brokerActive"] = strconv.FormatBool(b.cfg.BrokerRole != "SLAVE")
+	m["brokerActive"] = strconv.FormatBool(b.conf().BrokerRole != "SLAVE")
 
 	midnight := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
 	cuts := []int64{midnight.AddDate(0, 0, -1).UnixMilli(), midnight.UnixMilli()}
@@ -101,8 +101,8 @@ func (b *Broker) runtimeInfo(now time.Time) map[string]string {
 	clRatio := diskUsedRatio(clPath)
 	m["commitLogDiskRatio"] = d(clRatio)
 	m["commitLogDiskRatio_"+clPath] = d(clRatio)
-	m["consumeQueueDiskRatio"] = d(diskUsedRatio(filepath.Join(b.cfg.StorePathRootDir, "consumequeue")))
-	if total, free, ok := diskSpace(b.cfg.StorePathRootDir); ok {
+	m["consumeQueueDiskRatio"] = d(diskUsedRatio(filepath.Join(b.conf().StorePathRootDir, "consumequeue")))
+	if total, free, ok := diskSpace(b.conf().StorePathRootDir); ok {
 		m["commitLogDirCapacity"] = fmt.Sprintf("Total : %s, Free : %s.", humanReadableByteCount(total), humanReadableByteCount(free))
 	}
 
@@ -167,10 +167,10 @@ func (b *Broker) earliestMessageTime() int64 {
 }
 
 func (b *Broker) commitLogPath() string {
-	if b.cfg.StorePathCommitLog != "" {
-		return b.cfg.StorePathCommitLog
+	if b.conf().StorePathCommitLog != "" {
+		return b.conf().StorePathCommitLog
 	}
-	return filepath.Join(b.cfg.StorePathRootDir, "commitlog")
+	return filepath.Join(b.conf().StorePathRootDir, "commitlog")
 }
 
 // diskSpace returns the total and free bytes of the file system holding path.

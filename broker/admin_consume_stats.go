@@ -70,7 +70,7 @@ func (b *Broker) getConsumeStats(r *transport.Request) *wire.Command {
 		}
 	}
 	resp := wire.NewResponse(r.Cmd, wire.Success, "")
-	resp.Body = encodeConsumeStats(b.cfg.BrokerName, offs, 0)
+	resp.Body = encodeConsumeStats(b.conf().BrokerName, offs, 0)
 	return resp
 }
 

@@ -79,7 +79,7 @@ func (b *Broker) getTopicStatsInfo(r *transport.Request) *wire.Command {
 		offs[i] = o
 	}
 	resp := wire.NewResponse(r.Cmd, wire.Success, "")
-	resp.Body = encodeTopicStatsTable(b.cfg.BrokerName, topic, offs, float64(putLastMinute)/60)
+	resp.Body = encodeTopicStatsTable(b.conf().BrokerName, topic, offs, float64(putLastMinute)/60)
 	return resp
 }
 

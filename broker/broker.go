@@ -22,8 +22,13 @@ import (
 // remoting server on listenPort and listenPort-2, and the registration
 // loop towards the NameServers.
 type Broker struct {
-	cfg Config
-	log *slog.Logger
+	cfg atomic.Pointer[Config]
+	// cfgMu serialises configuration updates; cfgVersion and cfgTime are
+	// the configuration's data version.
+	cfgMu      sync.Mutex
+	cfgVersion atomic.Int64
+	cfgTime    atomic.Int64
+	log        *slog.Logger
 
 	store     *store.Store
 	topics    *topicTable
@@ -65,7 +70,7 @@ func New(cfg Config, log *slog.Logger) (*Broker, error) {
 		return nil, fmt.Errorf("brokerIP1 %q: %w", cfg.AdvertisedIP(), err)
 	}
 	b := &Broker{
-		cfg:         cfg,
+
 		log:         log,
 		topics:      newTopicTable(cfg.StorePathRootDir),
 		offsets:     newOffsetTable(cfg.StorePathRootDir),
@@ -77,13 +82,14 @@ func New(cfg Config, log *slog.Logger) (*Broker, error) {
 		stop:        make(chan struct{}),
 		ns:          map[string]*transport.Client{},
 	}
+	b.cfg.Store(&cfg)
 	b.uniq.init(ip)
 	for _, load := range []func() error{b.topics.load, b.offsets.load, b.groups.load, b.modes.load} {
 		if err := load(); err != nil {
 			return nil, fmt.Errorf("load config: %w", err)
 		}
 	}
-	for _, tc := range systemTopics(&b.cfg) {
+	for _, tc := range systemTopics(b.conf()) {
 		if _, _, err := b.topics.putIfAbsent(tc); err != nil {
 			return nil, err
 		}
@@ -128,21 +134,25 @@ func New(cfg Config, log *slog.Logger) (*Broker, error) {
 }
 
 // Config returns the broker's configuration.
-func (b *Broker) Config() Config { return b.cfg }
+func (b *Broker) Config() Config { return *b.conf() }
+
+// conf is the current configuration; UPDATE_BROKER_CONFIG swaps it whole,
+// so a reader sees one consistent version. Never modify what it returns.
+func (b *Broker) conf() *Config { return b.cfg.Load() }
 
 // Addr is the advertised client address (brokerIP1:listenPort).
-func (b *Broker) Addr() string { return b.cfg.Addr() }
+func (b *Broker) Addr() string { return b.conf().Addr() }
 
 // Start listens on listenPort and listenPort-2 and starts registering with
 // the NameServers.
 func (b *Broker) Start() error {
-	host := b.cfg.ListenHost
+	host := b.conf().ListenHost
 	if host == "" {
 		host = "0.0.0.0"
 	}
 	addrs := []string{
-		net.JoinHostPort(host, strconv.Itoa(b.cfg.ListenPort)),
-		net.JoinHostPort(host, strconv.Itoa(b.cfg.ListenPort-2)),
+		net.JoinHostPort(host, strconv.Itoa(b.conf().ListenPort)),
+		net.JoinHostPort(host, strconv.Itoa(b.conf().ListenPort-2)),
 	}
 	if err := b.server.Start(addrs...); err != nil {
 		return err
@@ -157,8 +167,8 @@ func (b *Broker) Start() error {
 	b.startScheduled()
 	b.wg.Add(1)
 	go b.transactionCheckLoop()
-	b.log.Info("broker started", "listen", addrs, "advertised", b.Addr(), "namesrv", b.cfg.NamesrvAddr,
-		"store", b.cfg.StorePathRootDir, "flushDiskType", b.cfg.FlushDiskType)
+	b.log.Info("broker started", "listen", addrs, "advertised", b.Addr(), "namesrv", b.conf().NamesrvAddr,
+		"store", b.conf().StorePathRootDir, "flushDiskType", b.conf().FlushDiskType)
 	return nil
 }
 
@@ -190,7 +200,7 @@ func (b *Broker) Close() error {
 // flushLoop persists consumer offsets every flushConsumerOffsetInterval.
 func (b *Broker) flushLoop() {
 	defer b.wg.Done()
-	t := time.NewTicker(b.cfg.FlushConsumerOffsetInterval)
+	t := time.NewTicker(b.conf().FlushConsumerOffsetInterval)
 	defer t.Stop()
 	for {
 		select {

@@ -44,7 +44,7 @@ func (b *Broker) checkClientConfig(r *transport.Request) *wire.Command {
 	if sd == nil || isTagExpression(sd.ExpressionType) {
 		return wire.NewResponse(r.Cmd, wire.Success, "")
 	}
-	if !b.cfg.EnablePropertyFilter {
+	if !b.conf().EnablePropertyFilter {
 		return wire.NewResponse(r.Cmd, wire.SystemError, "The broker does not support consumer to filter message by "+sd.ExpressionType)
 	}
 	if _, err := compileExpression(sd.ExpressionType, sd.SubString); err != nil {

@@ -42,7 +42,7 @@ func (b *Broker) consumeMessageDirectly(r *transport.Request) *wire.Command {
 	if err := rd.Err(); err != nil {
 		return wire.NewResponse(r.Cmd, wire.SystemError, err.Error())
 	}
-	r.Cmd.SetExt("brokerName", b.cfg.BrokerName)
+	r.Cmd.SetExt("brokerName", b.conf().BrokerName)
 	if tc, ok := b.topics.get(topic); ok && topic != "" {
 		r.Cmd.SetExt("topicSysFlag", strconv.Itoa(tc.TopicSysFlag))
 	}

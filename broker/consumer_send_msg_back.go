@@ -68,10 +68,10 @@ func (b *Broker) consumerSendMsgBack(r *transport.Request) *wire.Command {
 	if err := rd.Err(); err != nil {
 		return wire.NewResponse(req, wire.SystemError, err.Error())
 	}
-	if b.cfg.BrokerRole == "SLAVE" {
-		return wire.NewResponse(req, wire.SystemError, "no master available along with "+b.cfg.AdvertisedIP())
+	if b.conf().BrokerRole == "SLAVE" {
+		return wire.NewResponse(req, wire.SystemError, "no master available along with "+b.conf().AdvertisedIP())
 	}
-	sg, ok, err := b.groups.getOrCreate(group, b.cfg.AutoCreateSubscriptionGroup)
+	sg, ok, err := b.groups.getOrCreate(group, b.conf().AutoCreateSubscriptionGroup)
 	if err != nil {
 		return wire.NewResponse(req, wire.SystemError, err.Error())
 	}
@@ -79,8 +79,8 @@ func (b *Broker) consumerSendMsgBack(r *transport.Request) *wire.Command {
 		return wire.NewResponse(req, wire.SubscriptionGroupNotExist,
 			fmt.Sprintf("subscription group not exist, %s https://rocketmq.apache.org/docs/bestPractice/06FAQ", group))
 	}
-	if b.cfg.BrokerPermission&compat.PermWrite == 0 {
-		return wire.NewResponse(req, wire.NoPermission, fmt.Sprintf("the broker[%s] sending message is forbidden", b.cfg.AdvertisedIP()))
+	if b.conf().BrokerPermission&compat.PermWrite == 0 {
+		return wire.NewResponse(req, wire.NoPermission, fmt.Sprintf("the broker[%s] sending message is forbidden", b.conf().AdvertisedIP()))
 	}
 	if sg.RetryQueueNums <= 0 {
 		return wire.NewResponse(req, wire.Success, "")
@@ -177,7 +177,7 @@ func (b *Broker) retryToDLQ(req *wire.Command, h *codec.SendMessageRequestHeader
 		return nil
 	}
 	group := strings.TrimPrefix(h.Topic, compat.RetryGroupTopicPrefix)
-	sg, ok, err := b.groups.getOrCreate(group, b.cfg.AutoCreateSubscriptionGroup)
+	sg, ok, err := b.groups.getOrCreate(group, b.conf().AutoCreateSubscriptionGroup)
 	if err != nil {
 		return wire.NewResponse(req, wire.SystemError, err.Error())
 	}

@@ -48,7 +48,7 @@ import (
 
 func (b *Broker) endTransaction(r *transport.Request) *wire.Command {
 	req := r.Cmd
-	if b.cfg.BrokerRole == "SLAVE" {
+	if b.conf().BrokerRole == "SLAVE" {
 		return wire.NewResponse(req, wire.SlaveNotAvailable, "")
 	}
 	rd := codec.NewExtReader(req)
@@ -109,7 +109,7 @@ func (b *Broker) preparedMessage(req *wire.Command, group string, queueOffset, c
 	}
 	if !fromCheck {
 		if v, ok := codec.PropertyValue(half.Properties, codec.PropertyCheckImmunityTimeInSeconds); ok {
-			immunity := b.cfg.TransactionTimeOut.Milliseconds()
+			immunity := b.conf().TransactionTimeOut.Milliseconds()
 			if s, err := strconv.ParseInt(v, 10, 64); err == nil && s*1000 > immunity {
 				immunity = s * 1000
 			}

@@ -38,7 +38,7 @@ func (b *Broker) heartBeat(r *transport.Request) *wire.Command {
 	ch := clientChannel{conn: r.Conn, clientID: hb.ClientID, language: r.Cmd.Language, version: r.Cmd.Version, lastUpdate: time.Now()}
 	for i := range hb.ConsumerDataSet {
 		cd := &hb.ConsumerDataSet[i]
-		sg, ok, err := b.groups.getOrCreate(cd.GroupName, b.cfg.AutoCreateSubscriptionGroup)
+		sg, ok, err := b.groups.getOrCreate(cd.GroupName, b.conf().AutoCreateSubscriptionGroup)
 		if err != nil {
 			b.log.Error("create subscription group", "group", cd.GroupName, "err", err)
 		}

@@ -144,9 +144,9 @@ func (b *Broker) messageRequestMode(topic, group string) requestModeBody {
 		return body
 	}
 	body := requestModeBody{Topic: topic, ConsumerGroup: group, Mode: requestModePull}
-	if !compat.IsRetryTopic(topic) && strings.EqualFold(b.cfg.DefaultMessageRequestMode, requestModePop) {
+	if !compat.IsRetryTopic(topic) && strings.EqualFold(b.conf().DefaultMessageRequestMode, requestModePop) {
 		body.Mode = requestModePop
-		body.PopShareQueueNum = b.cfg.DefaultPopShareQueueNum
+		body.PopShareQueueNum = b.conf().DefaultPopShareQueueNum
 	}
 	return body
 }
@@ -166,7 +166,7 @@ func (b *Broker) setMessageRequestMode(r *transport.Request) *wire.Command {
 	if _, ok := b.topics.get(body.Topic); !ok {
 		return wire.NewResponse(req, wire.TopicNotExist, "topic["+body.Topic+"] not exist")
 	}
-	_, ok, err := b.groups.getOrCreate(body.ConsumerGroup, b.cfg.AutoCreateSubscriptionGroup)
+	_, ok, err := b.groups.getOrCreate(body.ConsumerGroup, b.conf().AutoCreateSubscriptionGroup)
 	if err != nil {
 		return wire.NewResponse(req, wire.SystemError, err.Error())
 	}

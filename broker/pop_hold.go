@@ -75,7 +75,7 @@ func (h *popHold) park(w *popWaiter, deadline int64) pollingResult {
 	if h.stopped {
 		return pollingTimeout
 	}
-	if int64(h.parked.Load()) >= int64(h.b.cfg.MaxPopPollingSize) || h.perKey[w.key()] > h.b.cfg.PopPollingSize {
+	if int64(h.parked.Load()) >= int64(h.b.conf().MaxPopPollingSize) || h.perKey[w.key()] > h.b.conf().PopPollingSize {
 		return pollingFull
 	}
 	if deadline <= now {

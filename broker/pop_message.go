@@ -130,13 +130,13 @@ func (b *Broker) popOnce(r *transport.Request, h *popMessageHeader) *wire.Comman
 	req := r.Cmd
 	now := time.Now().UnixMilli()
 	if now-h.bornTime-h.pollTime > 500 {
-		return popError(req, wire.PollingTimeout, fmt.Sprintf("the broker[%s] pop message is timeout too much", b.cfg.AdvertisedIP()))
+		return popError(req, wire.PollingTimeout, fmt.Sprintf("the broker[%s] pop message is timeout too much", b.conf().AdvertisedIP()))
 	}
-	if b.cfg.BrokerPermission&compat.PermRead == 0 {
-		return popError(req, wire.NoPermission, fmt.Sprintf("the broker[%s] pop message is forbidden", b.cfg.AdvertisedIP()))
+	if b.conf().BrokerPermission&compat.PermRead == 0 {
+		return popError(req, wire.NoPermission, fmt.Sprintf("the broker[%s] pop message is forbidden", b.conf().AdvertisedIP()))
 	}
 	if h.maxMsgNums > maxPopMsgNums {
-		return popError(req, wire.InvalidParameter, fmt.Sprintf("the broker[%s] pop message's num is greater than 32", b.cfg.AdvertisedIP()))
+		return popError(req, wire.InvalidParameter, fmt.Sprintf("the broker[%s] pop message's num is greater than 32", b.conf().AdvertisedIP()))
 	}
 	tc, resp := b.popTopicConfig(r, h.topic, h.queueID)
 	if resp != nil {
@@ -154,10 +154,10 @@ func (b *Broker) popOnce(r *transport.Request, h *popMessageHeader) *wire.Comman
 	if h.order {
 		bt.reviveQid = popOrderReviveQid
 	} else {
-		bt.reviveQid = int32(b.pop.ckSeq.Add(1) % uint32(max(b.cfg.ReviveQueueNum, 1)))
+		bt.reviveQid = int32(b.pop.ckSeq.Add(1) % uint32(max(b.conf().ReviveQueueNum, 1)))
 	}
 	randomQ := rand.IntN(100)
-	needRetry := randomQ < b.cfg.PopFromRetryProbability
+	needRetry := randomQ < b.conf().PopFromRetryProbability
 	retryTopic := popRetryTopic(h.topic, h.group)
 	if needRetry && !h.order {
 		b.popFromTopic(bt, retryTopic, randomQ)
@@ -243,7 +243,7 @@ func (b *Broker) popTopicConfig(r *transport.Request, topic string, queueID int3
 
 // popGroup checks the consumer group of a pop-family request.
 func (b *Broker) popGroup(req *wire.Command, group string) *wire.Command {
-	sg, ok, err := b.groups.getOrCreate(group, b.cfg.AutoCreateSubscriptionGroup)
+	sg, ok, err := b.groups.getOrCreate(group, b.conf().AutoCreateSubscriptionGroup)
 	if err != nil {
 		return wire.NewResponse(req, wire.SystemError, err.Error())
 	}
@@ -424,7 +424,7 @@ func (bt *popBatch) addRecords(b *Broker, res *store.GetResult, topic string, qu
 		}
 		m := v.Message()
 		if _, ok := codec.PropertyValue(m.Properties, propertyPopCK); !ok {
-			ck := appendExtraInfo(nil, startOffset, bt.popTime, h.invisibleTime, bt.reviveQid, topic, b.cfg.BrokerName, queueID, v.QueueOffset)
+			ck := appendExtraInfo(nil, startOffset, bt.popTime, h.invisibleTime, bt.reviveQid, topic, b.conf().BrokerName, queueID, v.QueueOffset)
 			m.Properties = string(codec.AppendProperty([]byte(m.Properties), propertyPopCK, string(ck)))
 		}
 		m.Topic = h.topic

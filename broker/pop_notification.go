@@ -52,8 +52,8 @@ func (b *Broker) notification(r *transport.Request) *wire.Command {
 
 func (b *Broker) notify(r *transport.Request, h *popMessageHeader) *wire.Command {
 	req := r.Cmd
-	if b.cfg.BrokerPermission&compat.PermRead == 0 {
-		return wire.NewResponse(req, wire.NoPermission, fmt.Sprintf("the broker[%s] peeking message is forbidden", b.cfg.AdvertisedIP()))
+	if b.conf().BrokerPermission&compat.PermRead == 0 {
+		return wire.NewResponse(req, wire.NoPermission, fmt.Sprintf("the broker[%s] peeking message is forbidden", b.conf().AdvertisedIP()))
 	}
 	tc, resp := b.popTopicConfig(r, h.topic, h.queueID)
 	if resp != nil {
@@ -103,8 +103,8 @@ func (b *Broker) pollingInfo(r *transport.Request) *wire.Command {
 	if err := rd.Err(); err != nil {
 		return wire.NewResponse(req, wire.SystemError, err.Error())
 	}
-	if b.cfg.BrokerPermission&compat.PermRead == 0 {
-		return wire.NewResponse(req, wire.NoPermission, fmt.Sprintf("the broker[%s] peeking message is forbidden", b.cfg.AdvertisedIP()))
+	if b.conf().BrokerPermission&compat.PermRead == 0 {
+		return wire.NewResponse(req, wire.NoPermission, fmt.Sprintf("the broker[%s] peeking message is forbidden", b.conf().AdvertisedIP()))
 	}
 	if _, resp := b.popTopicConfig(r, topic, queueID); resp != nil {
 		return resp

@@ -38,8 +38,8 @@ func (b *Broker) peekMessage(r *transport.Request) *wire.Command {
 	if err := rd.Err(); err != nil {
 		return wire.NewResponse(req, wire.SystemError, err.Error())
 	}
-	if b.cfg.BrokerPermission&compat.PermRead == 0 {
-		return wire.NewResponse(req, wire.NoPermission, fmt.Sprintf("the broker[%s] peeking message is forbidden", b.cfg.AdvertisedIP()))
+	if b.conf().BrokerPermission&compat.PermRead == 0 {
+		return wire.NewResponse(req, wire.NoPermission, fmt.Sprintf("the broker[%s] peeking message is forbidden", b.conf().AdvertisedIP()))
 	}
 	tc, resp := b.popTopicConfig(r, topic, queueID)
 	if resp != nil {

@@ -61,7 +61,7 @@ type popService struct {
 }
 
 func newPopService(b *Broker) (*popService, error) {
-	p := &popService{b: b, state: newPopState(b.cfg.StorePathRootDir), done: make(chan struct{})}
+	p := &popService{b: b, state: newPopState(b.conf().StorePathRootDir), done: make(chan struct{})}
 	p.hold = newPopHold(b)
 	err := p.state.load(func(k popQueueKey, off int64) { b.offsets.commit(k.topic, k.group, k.queueID, off) })
 	return p, err
@@ -122,7 +122,7 @@ func (p *popService) reviveLoop() {
 			return
 		case <-t.C:
 		}
-		if p.b.cfg.BrokerRole == "SLAVE" {
+		if p.b.conf().BrokerRole == "SLAVE" {
 			continue
 		}
 		for {

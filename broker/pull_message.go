@@ -62,10 +62,10 @@ func (b *Broker) pullMessage(r *transport.Request) *wire.Command {
 // neither suspend nor commit.
 func (b *Broker) pull(r *transport.Request, h *codec.PullMessageRequestHeader, firstPass bool) *wire.Command {
 	req := r.Cmd
-	if b.cfg.BrokerPermission&compat.PermRead == 0 {
+	if b.conf().BrokerPermission&compat.PermRead == 0 {
 		return wire.NewResponse(req, wire.NoPermission, fmt.Sprintf("the broker[%s] pulling message is forbidden", b.Addr()))
 	}
-	sg, ok, err := b.groups.getOrCreate(h.ConsumerGroup, b.cfg.AutoCreateSubscriptionGroup)
+	sg, ok, err := b.groups.getOrCreate(h.ConsumerGroup, b.conf().AutoCreateSubscriptionGroup)
 	if err != nil {
 		return wire.NewResponse(req, wire.SystemError, err.Error())
 	}
@@ -103,14 +103,14 @@ func (b *Broker) pull(r *transport.Request, h *codec.PullMessageRequestHeader, f
 	res := b.getMessages(h, sub, maxMsgs, maxBytes)
 	code, remark := pullCode(res.Status, h.QueueOffset)
 
-	if firstPass && h.SysFlag&codec.PullFlagCommitOffset != 0 && b.cfg.BrokerRole != "SLAVE" {
+	if firstPass && h.SysFlag&codec.PullFlagCommitOffset != 0 && b.conf().BrokerRole != "SLAVE" {
 		b.offsets.commit(h.Topic, h.ConsumerGroup, h.QueueID, h.CommitOffset)
 	}
 	if code == wire.PullNotFound && firstPass && h.SysFlag&codec.PullFlagSuspend != 0 {
 		res.Release()
 		timeout := time.Duration(h.SuspendTimeoutMillis) * time.Millisecond
-		if !b.cfg.LongPollingEnable {
-			timeout = time.Duration(b.cfg.ShortPollingTimeMills) * time.Millisecond
+		if !b.conf().LongPollingEnable {
+			timeout = time.Duration(b.conf().ShortPollingTimeMills) * time.Millisecond
 		}
 		b.polls.park(r, *h, sub, timeout)
 		return nil
@@ -166,7 +166,7 @@ func (b *Broker) pullSubscription(req *wire.Command, h *codec.PullMessageRequest
 			return nil, wire.NewResponse(req, wire.SubscriptionParseFailed, "parse the consumer's subscription failed")
 		case sub.sqlErr != nil:
 			return nil, wire.NewResponse(req, wire.FilterDataNotExist, "The broker's consumer filter data is not exist!Your expression may be wrong!")
-		case !b.cfg.EnablePropertyFilter:
+		case !b.conf().EnablePropertyFilter:
 			return nil, wire.NewResponse(req, wire.SystemError, "The broker does not support consumer to filter message by "+sub.ExpressionType)
 		}
 	}
@@ -222,7 +222,7 @@ func (b *Broker) recordFilter(h *codec.PullMessageRequestHeader, sub *subscripti
 	switch {
 	case sub.sql != nil:
 		return sub.matchProperties
-	case !b.cfg.FilterSupportRetry || !b.cfg.EnablePropertyFilter || !compat.IsRetryTopic(h.Topic):
+	case !b.conf().FilterSupportRetry || !b.conf().EnablePropertyFilter || !compat.IsRetryTopic(h.Topic):
 		return nil
 	}
 	group := strings.TrimPrefix(h.Topic, compat.RetryGroupTopicPrefix)

@@ -243,7 +243,7 @@ func (b *Broker) subscribeQueues(topic string) []codec.MessageQueue {
 // routeQueues asks the NameServers for a topic's route; found is false
 // when none of them answered it.
 func (b *Broker) routeQueues(topic string) ([]codec.MessageQueue, bool) {
-	for _, addr := range b.cfg.NamesrvAddrs() {
+	for _, addr := range b.conf().NamesrvAddrs() {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		cl, err := b.nsClient(ctx, addr)
 		if err != nil {
@@ -277,12 +277,12 @@ func (b *Broker) routeQueues(topic string) ([]codec.MessageQueue, bool) {
 // localQueues is this broker's readable queues of a topic.
 func (b *Broker) localQueues(topic string) []codec.MessageQueue {
 	tc, ok := b.topics.get(topic)
-	if !ok || tc.Perm&compat.PermRead == 0 || b.cfg.BrokerPermission&compat.PermRead == 0 {
+	if !ok || tc.Perm&compat.PermRead == 0 || b.conf().BrokerPermission&compat.PermRead == 0 {
 		return nil
 	}
 	mqs := make([]codec.MessageQueue, 0, tc.ReadQueueNums)
 	for i := range tc.ReadQueueNums {
-		mqs = append(mqs, codec.MessageQueue{Topic: topic, BrokerName: b.cfg.BrokerName, QueueID: int32(i)})
+		mqs = append(mqs, codec.MessageQueue{Topic: topic, BrokerName: b.conf().BrokerName, QueueID: int32(i)})
 	}
 	return mqs
 }

@@ -16,6 +16,7 @@ package broker
 import (
 	"context"
 	"hash/crc32"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -36,7 +37,7 @@ func (b *Broker) triggerRegister() {
 
 func (b *Broker) registerLoop() {
 	defer b.wg.Done()
-	period := time.Duration(min(max(b.cfg.RegisterNameServerPeriod, 10000), 60000)) * time.Millisecond
+	period := time.Duration(min(max(b.conf().RegisterNameServerPeriod, 10000), 60000)) * time.Millisecond
 	t := time.NewTicker(period)
 	defer t.Stop()
 	b.registerAll()
@@ -72,25 +73,37 @@ func (b *Broker) nsClient(ctx context.Context, addr string) (*transport.Client, 
 	return c, nil
 }
 
+// dropNameServers closes the connections to NameServers not in keep.
+func (b *Broker) dropNameServers(keep []string) {
+	b.nsMu.Lock()
+	defer b.nsMu.Unlock()
+	for addr, c := range b.ns {
+		if !slices.Contains(keep, addr) {
+			c.Close()
+			delete(b.ns, addr)
+		}
+	}
+}
+
 func (b *Broker) registerHeader() []wire.Field {
 	return []wire.Field{
-		{Key: "brokerName", Value: b.cfg.BrokerName},
+		{Key: "brokerName", Value: b.conf().BrokerName},
 		{Key: "brokerAddr", Value: b.Addr()},
-		{Key: "clusterName", Value: b.cfg.BrokerClusterName},
-		{Key: "brokerId", Value: strconv.FormatInt(b.cfg.BrokerID, 10)},
+		{Key: "clusterName", Value: b.conf().BrokerClusterName},
+		{Key: "brokerId", Value: strconv.FormatInt(b.conf().BrokerID, 10)},
 	}
 }
 
 // registerAll registers the topic table with every NameServer in parallel.
 func (b *Broker) registerAll() {
-	addrs := b.cfg.NamesrvAddrs()
+	addrs := b.conf().NamesrvAddrs()
 	if len(addrs) == 0 {
 		return
 	}
 	w := b.topics.wrapper()
-	if b.cfg.BrokerPermission&compat.PermWrite == 0 || b.cfg.BrokerPermission&compat.PermRead == 0 {
+	if b.conf().BrokerPermission&compat.PermWrite == 0 || b.conf().BrokerPermission&compat.PermRead == 0 {
 		for _, tc := range w.TopicConfigTable {
-			tc.Perm &= b.cfg.BrokerPermission
+			tc.Perm &= b.conf().BrokerPermission
 		}
 	}
 	body := codec.Encode(codec.RegisterBrokerBody{FilterServerList: []string{}, TopicConfigSerializeWrapper: w})
@@ -100,7 +113,7 @@ func (b *Broker) registerAll() {
 		wg.Add(1)
 		go func(addr string) {
 			defer wg.Done()
-			ctx, cancel := b.ctx(time.Duration(b.cfg.RegisterBrokerTimeoutMills) * time.Millisecond)
+			ctx, cancel := b.ctx(time.Duration(b.conf().RegisterBrokerTimeoutMills) * time.Millisecond)
 			defer cancel()
 			c, err := b.nsClient(ctx, addr)
 			if err != nil {
@@ -108,7 +121,7 @@ func (b *Broker) registerAll() {
 				return
 			}
 			req := wire.NewRequest(wire.RegisterBroker, append(b.registerHeader(),
-				wire.Field{Key: "haServerAddr", Value: b.cfg.HAAddr()},
+				wire.Field{Key: "haServerAddr", Value: b.conf().HAAddr()},
 				wire.Field{Key: "heartbeatTimeoutMillis", Value: "120000"},
 				wire.Field{Key: "enableActingMaster", Value: "false"},
 				wire.Field{Key: "compressed", Value: "false"},
@@ -130,7 +143,7 @@ func (b *Broker) registerAll() {
 
 // unregisterAll tells every NameServer the broker is going away.
 func (b *Broker) unregisterAll() {
-	for _, addr := range b.cfg.NamesrvAddrs() {
+	for _, addr := range b.conf().NamesrvAddrs() {
 		ctx, cancel := b.ctx(3 * time.Second)
 		if c, err := b.nsClient(ctx, addr); err == nil {
 			if _, err := c.Invoke(ctx, wire.NewRequest(wire.UnregisterBroker, b.registerHeader()...)); err != nil {

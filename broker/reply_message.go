@@ -57,7 +57,7 @@ func (b *Broker) sendReplyMessage(r *transport.Request) *wire.Command {
 	}
 	m := b.newMessage(r, &h, queueID, h.Flag, req.Body, h.Properties, time.Now())
 	var stored *store.PutResult
-	if b.cfg.StoreReplyMessageEnable {
+	if b.conf().StoreReplyMessageEnable {
 		res := b.store.Put([]*codec.Message{m}, true)
 		stored = &res
 	}

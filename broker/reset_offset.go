@@ -74,7 +74,7 @@ func (b *Broker) resetOffset(r *transport.Request) *wire.Command {
 	if err := rd.Err(); err != nil {
 		return wire.NewResponse(r.Cmd, wire.SystemError, err.Error())
 	}
-	if b.cfg.BrokerRole == "SLAVE" {
+	if b.conf().BrokerRole == "SLAVE" {
 		return wire.NewResponse(r.Cmd, wire.SystemError, "Can not reset offset in slave broker")
 	}
 	tc, ok := b.topics.get(topic)
@@ -112,7 +112,7 @@ func (b *Broker) resetOffset(r *transport.Request) *wire.Command {
 		if cur, ok := b.offsets.query(topic, group, q); ok && !force && !explicit && target >= cur {
 			target = cur
 		}
-		table[codec.MessageQueue{BrokerName: b.cfg.BrokerName, QueueID: q, Topic: topic}] = target
+		table[codec.MessageQueue{BrokerName: b.conf().BrokerName, QueueID: q, Topic: topic}] = target
 	}
 	for mq, off := range table {
 		b.offsets.commit(topic, group, mq.QueueID, off)

@@ -81,13 +81,13 @@ type delayOffsetFile struct {
 }
 
 func newScheduleService(b *Broker) (*scheduleService, error) {
-	delays, err := store.ParseDelayLevels(b.cfg.MessageDelayLevel)
+	delays, err := store.ParseDelayLevels(b.conf().MessageDelayLevel)
 	if err != nil {
 		return nil, err
 	}
 	return &scheduleService{
 		b:       b,
-		path:    filepath.Join(b.cfg.StorePathRootDir, "config", "delayOffset.json"),
+		path:    filepath.Join(b.conf().StorePathRootDir, "config", "delayOffset.json"),
 		delays:  delays,
 		offsets: map[int]int64{},
 		version: codec.DataVersion{Timestamp: time.Now().UnixMilli()},
@@ -172,7 +172,7 @@ func (b *Broker) openScheduled() error {
 		return err
 	}
 	b.timers = newTimerService(b)
-	b.locks = newLockTable(b.cfg.RebalanceLockMaxLiveTime)
+	b.locks = newLockTable(b.conf().RebalanceLockMaxLiveTime)
 	if err := b.schedule.load(); err != nil {
 		return fmt.Errorf("load delay offsets: %w", err)
 	}
@@ -185,17 +185,17 @@ func (b *Broker) openScheduled() error {
 // startScheduled starts delivering delayed and timer messages on a master,
 // and the writer of their progress.
 func (b *Broker) startScheduled() {
-	if b.cfg.BrokerRole == "SLAVE" {
+	if b.conf().BrokerRole == "SLAVE" {
 		return
 	}
 	b.schedule.start()
-	if b.cfg.TimerWheelEnable {
+	if b.conf().TimerWheelEnable {
 		b.timers.start()
 	}
 	b.wg.Add(1)
 	go func() {
 		defer b.wg.Done()
-		t := time.NewTicker(b.cfg.FlushDelayOffsetInterval)
+		t := time.NewTicker(b.conf().FlushDelayOffsetInterval)
 		defer t.Stop()
 		for {
 			select {

@@ -139,19 +139,19 @@ func (b *Broker) acceptSend(r *transport.Request) (codec.SendMessageRequestHeade
 // checkSend applies the permission, name, size and topic checks and
 // returns the topic's config, or the error response.
 func (b *Broker) checkSend(req *wire.Command, h *codec.SendMessageRequestHeader) (codec.TopicConfig, *wire.Command) {
-	if b.cfg.BrokerRole == "SLAVE" {
+	if b.conf().BrokerRole == "SLAVE" {
 		return codec.TopicConfig{}, wire.NewResponse(req, wire.ServiceNotAvailable, "the broker is a slave, and does not accept messages")
 	}
-	if b.cfg.BrokerPermission&compat.PermWrite == 0 {
+	if b.conf().BrokerPermission&compat.PermWrite == 0 {
 		return codec.TopicConfig{}, wire.NewResponse(req, wire.NoPermission,
 			fmt.Sprintf("the broker[%s] sending message is forbidden", b.Addr()))
 	}
 	if err := compat.ValidateTopic(h.Topic); err != nil {
 		return codec.TopicConfig{}, wire.NewResponse(req, wire.MessageIllegal, err.Error())
 	}
-	if len(req.Body) > b.cfg.MaxMessageSize {
+	if len(req.Body) > b.conf().MaxMessageSize {
 		return codec.TopicConfig{}, wire.NewResponse(req, wire.MessageIllegal,
-			fmt.Sprintf("the message body size %d exceeds the maximum %d", len(req.Body), b.cfg.MaxMessageSize))
+			fmt.Sprintf("the message body size %d exceeds the maximum %d", len(req.Body), b.conf().MaxMessageSize))
 	}
 	tc, ok := b.topics.get(h.Topic)
 	if !ok {
@@ -177,13 +177,13 @@ func (b *Broker) autoCreateTopic(h *codec.SendMessageRequestHeader) (codec.Topic
 	var tc codec.TopicConfig
 	if compat.IsRetryTopic(h.Topic) {
 		group := strings.TrimPrefix(h.Topic, compat.RetryGroupTopicPrefix)
-		sg, ok, err := b.groups.getOrCreate(group, b.cfg.AutoCreateSubscriptionGroup)
+		sg, ok, err := b.groups.getOrCreate(group, b.conf().AutoCreateSubscriptionGroup)
 		if err != nil || !ok {
 			return tc, false, err
 		}
 		return b.createRetryTopic(group, sg.RetryQueueNums)
 	}
-	if !b.cfg.AutoCreateTopicEnable {
+	if !b.conf().AutoCreateTopicEnable {
 		return tc, false, nil
 	}
 	tpl, ok := b.topics.get(h.DefaultTopic)
@@ -253,7 +253,7 @@ func (b *Broker) stampProperties(props string, now time.Time) string {
 	}
 	dst = codec.AppendProperty(dst, codec.PropertyMsgRegion, compat.DefaultRegion)
 	dst = codec.AppendProperty(dst, codec.PropertyTraceSwitch, "true")
-	dst = codec.AppendProperty(dst, codec.PropertyCluster, b.cfg.BrokerClusterName)
+	dst = codec.AppendProperty(dst, codec.PropertyCluster, b.conf().BrokerClusterName)
 	return string(dst)
 }
 

@@ -10,7 +10,9 @@ import (
 // The 4.9 Java client sends properties without a trailing separator; the
 // broker's own properties must not run into the last one.
 func TestStampProperties(t *testing.T) {
-	b := &Broker{cfg: DefaultConfig()}
+	b := &Broker{}
+	cfg := DefaultConfig()
+	b.cfg.Store(&cfg)
 	for _, in := range []string{
 		"WAIT\x01true\x02TAGS\x01TagA",
 		"WAIT\x01true\x02TAGS\x01TagA\x02",

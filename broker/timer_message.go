@@ -73,7 +73,7 @@ func (b *Broker) routeTimer(req *wire.Command, m *codec.Message, now time.Time) 
 	if !hasSec && !hasMs && !hasAbs {
 		return nil
 	}
-	if !b.cfg.TimerWheelEnable {
+	if !b.conf().TimerWheelEnable {
 		return wire.NewResponse(req, wire.SystemError, "accurate timer message is not enabled, timerWheelEnable is false")
 	}
 	nowMs := now.UnixMilli()
@@ -90,7 +90,7 @@ func (b *Broker) routeTimer(req *wire.Command, m *codec.Message, now time.Time) 
 		deliverMs, err = strconv.ParseInt(abs, 10, 64)
 	}
 	illegal := fmt.Sprintf("timer message illegal, the delay time should not be bigger than the max delay %dms; or if set del msg, the delay time should be bigger than the current time",
-		int64(b.cfg.TimerMaxDelaySec)*1000)
+		int64(b.conf().TimerMaxDelaySec)*1000)
 	if err != nil {
 		return wire.NewResponse(req, wire.MessageIllegal, illegal)
 	}
@@ -100,7 +100,7 @@ func (b *Broker) routeTimer(req *wire.Command, m *codec.Message, now time.Time) 
 		}
 		return nil
 	}
-	if deliverMs-nowMs > int64(b.cfg.TimerMaxDelaySec)*1000 {
+	if deliverMs-nowMs > int64(b.conf().TimerMaxDelaySec)*1000 {
 		return wire.NewResponse(req, wire.MessageIllegal, illegal)
 	}
 	m.Properties = setProperties(props,
@@ -161,7 +161,7 @@ type timerProgressFile struct {
 func newTimerService(b *Broker) *timerService {
 	return &timerService{
 		b:       b,
-		path:    filepath.Join(b.cfg.StorePathRootDir, "config", "timerProgress.json"),
+		path:    filepath.Join(b.conf().StorePathRootDir, "config", "timerProgress.json"),
 		version: codec.DataVersion{Timestamp: time.Now().UnixMilli()},
 	}
 }

@@ -140,6 +140,14 @@ func (t *topicTable) remove(topic string) (bool, error) {
 	return true, t.persist()
 }
 
+// touch bumps the data version, so that the NameServers take the next
+// registration's topics (with a changed brokerPermission applied).
+func (t *topicTable) touch() {
+	t.mu.Lock()
+	t.bumpLocked()
+	t.mu.Unlock()
+}
+
 func (t *topicTable) bumpLocked() {
 	t.version.Counter++
 	t.version.Timestamp = time.Now().UnixMilli()

@@ -82,7 +82,7 @@ func (b *Broker) prepareHalf(req *wire.Command, h *codec.SendMessageRequestHeade
 	if !isTransactionSend(h, m) {
 		return nil
 	}
-	if b.cfg.RejectTransactionMessage {
+	if b.conf().RejectTransactionMessage {
 		return wire.NewResponse(req, wire.NoPermission,
 			fmt.Sprintf("the broker[%s] sending transaction message is forbidden", b.Addr()))
 	}
@@ -137,14 +137,14 @@ func (b *Broker) writeOp(queueID int32, halfOffset int64, now time.Time) error {
 // transactionCheckInterval until the broker stops.
 func (b *Broker) transactionCheckLoop() {
 	defer b.wg.Done()
-	t := time.NewTicker(b.cfg.TransactionCheckInterval)
+	t := time.NewTicker(b.conf().TransactionCheckInterval)
 	defer t.Stop()
 	for {
 		select {
 		case <-b.stop:
 			return
 		case <-t.C:
-			if b.cfg.BrokerRole == "SLAVE" {
+			if b.conf().BrokerRole == "SLAVE" {
 				continue
 			}
 			b.checkTransactions()
@@ -259,7 +259,7 @@ func (b *Broker) checkHalfQueue(queueID int32, start time.Time) error {
 	ops := &opState{next: opOff, removed: map[int64]int64{}, pending: map[int64]int{}}
 	b.readOps(ops, queueID, halfOff)
 
-	timeout := b.cfg.TransactionTimeOut.Milliseconds()
+	timeout := b.conf().TransactionTimeOut.Milliseconds()
 	i := halfOff
 	defer func() {
 		if i != halfOff {
@@ -297,7 +297,7 @@ func (b *Broker) checkHalfQueue(queueID int32, start time.Time) error {
 			return nil // nothing more in the queue yet
 		}
 		now := time.Now().UnixMilli()
-		if checkTimes(m) >= b.cfg.TransactionCheckMax || now-m.BornTimestamp > int64(b.cfg.FileReservedTime)*3600*1000 {
+		if checkTimes(m) >= b.conf().TransactionCheckMax || now-m.BornTimestamp > int64(b.conf().FileReservedTime)*3600*1000 {
 			if err := b.discardHalf(m); err != nil {
 				return err
 			}
@@ -408,7 +408,7 @@ func (b *Broker) sendCheck(half *codec.Message) {
 		wire.Field{Key: "msgId", Value: uniq},
 		wire.Field{Key: "transactionId", Value: uniq},
 		wire.Field{Key: "offsetMsgId", Value: codec.OffsetMsgID(b.storeHost, half.CommitLogOffset)},
-		wire.Field{Key: "bname", Value: b.cfg.BrokerName},
+		wire.Field{Key: "bname", Value: b.conf().BrokerName},
 	)
 	req.Body = real.AppendRecord(nil)
 	if err := conn.Oneway(req); err != nil {

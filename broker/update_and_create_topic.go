@@ -44,7 +44,7 @@ func (b *Broker) updateAndCreateTopic(r *transport.Request) *wire.Command {
 	if err := compat.ValidateTopic(tc.TopicName); err != nil {
 		return wire.NewResponse(r.Cmd, wire.InvalidParameter, err.Error())
 	}
-	if tc.TopicName == b.cfg.BrokerClusterName || tc.TopicName == compat.AutoCreateTopicKey && !b.cfg.AutoCreateTopicEnable {
+	if tc.TopicName == b.conf().BrokerClusterName || tc.TopicName == compat.AutoCreateTopicKey && !b.conf().AutoCreateTopicEnable {
 		return wire.NewResponse(r.Cmd, wire.SystemError, fmt.Sprintf("The topic[%s] is conflict with system topic.", tc.TopicName))
 	}
 	if tc.ReadQueueNums <= 0 || tc.WriteQueueNums <= 0 {
