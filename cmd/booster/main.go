@@ -50,6 +50,7 @@ func main() {
 				Flags:  []cli.Flag{confFlag(), &cli.StringFlag{Name: "namesrvAddr", Aliases: []string{"n"}, Usage: "address the NameServer listens on and the broker registers with"}},
 				Action: runStandalone,
 			},
+			benchCommand(),
 		},
 	}
 	if err := app.Run(os.Args); err != nil {
