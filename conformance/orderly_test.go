@@ -214,3 +214,105 @@ func checkOrder(t *testing.T, events []orderEvent, sent map[string]sentAt) {
 	sort.Ints(qs)
 	t.Logf("%d deliveries, %d redeliveries after a hand-over, %d queue hand-overs, queues %v", len(events), redelivered, handovers, qs)
 }
+
+// An orderly consumer that answers SUSPEND_CURRENT_QUEUE_A_MOMENT gets the
+// same message again after the pause, before anything behind it in that
+// queue: every queue is still consumed strictly in order, with no gap.
+func TestOrderlySuspendRetriesInOrder(t *testing.T) {
+	if raceDetector {
+		t.Skip("rocketmq-client-go's orderly consumer has a data race of its own; run without -race")
+	}
+	t.Parallel()
+	h := newHarness(t)
+	topic := h.name("t")
+	p := h.newProducer(producer.WithQueueSelector(producer.NewHashQueueSelector()))
+	const keys, rounds = 8, 10
+	var want []string
+	for i := range rounds {
+		for k := range keys {
+			m := primitive.NewMessage(topic, []byte(fmt.Sprintf("k%02d-%03d", k, i)))
+			m.WithShardingKey(fmt.Sprintf("k%02d", k))
+			sendSync(t, p, m)
+			want = append(want, string(m.Body))
+		}
+	}
+	var (
+		mu        sync.Mutex
+		attempts  = map[string]int{}
+		done      = map[int][]int64{} // queue → offsets consumed successfully, in order
+		delivered = map[int][]int64{} // queue → offsets delivered, in order
+	)
+	consume := func(_ context.Context, msgs ...*primitive.MessageExt) (consumer.ConsumeResult, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, m := range msgs {
+			delivered[m.Queue.QueueId] = append(delivered[m.Queue.QueueId], m.QueueOffset)
+			attempts[string(m.Body)]++
+		}
+		// Every third message of a queue is refused once.
+		for _, m := range msgs {
+			if m.QueueOffset%3 == 1 && attempts[string(m.Body)] == 1 {
+				return consumer.SuspendCurrentQueueAMoment, nil
+			}
+		}
+		for _, m := range msgs {
+			done[m.Queue.QueueId] = append(done[m.Queue.QueueId], m.QueueOffset)
+		}
+		return consumer.ConsumeSuccess, nil
+	}
+	pc, err := consumer.NewPushConsumer(
+		consumer.WithNameServer(h.ns),
+		consumer.WithGroupName(h.name("g")),
+		consumer.WithInstance(instanceName("push")),
+		consumer.WithConsumerOrder(true),
+		consumer.WithConsumeFromWhere(consumer.ConsumeFromFirstOffset),
+		consumer.WithSuspendCurrentQueueTimeMillis(100*time.Millisecond),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := pc.Subscribe(topic, subAll, consume); err != nil {
+		t.Fatal(err)
+	}
+	if err := pc.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = pc.Shutdown() })
+	eventually(t, consumeWait, "every message consumed", func() (bool, string) {
+		mu.Lock()
+		defer mu.Unlock()
+		n := 0
+		for _, offs := range done {
+			n += len(offs)
+		}
+		return n >= len(want), fmt.Sprintf("%d of %d consumed", n, len(want))
+	})
+	mu.Lock()
+	defer mu.Unlock()
+	for q, offs := range done {
+		for i, off := range offs {
+			if off != int64(i) {
+				t.Fatalf("queue %d consumed out of order: %v", q, offs)
+			}
+		}
+		// A refused message comes back right after itself.
+		d := delivered[q]
+		for i := 1; i < len(d); i++ {
+			if d[i] != d[i-1]+1 && !(d[i] == d[i-1] && d[i]%3 == 1) {
+				t.Fatalf("queue %d delivered %v", q, d)
+			}
+		}
+	}
+	retried := 0
+	for body, n := range attempts {
+		if n > 2 {
+			t.Errorf("%s delivered %d times", body, n)
+		}
+		if n == 2 {
+			retried++
+		}
+	}
+	if retried == 0 {
+		t.Error("no message was delivered again after SUSPEND_CURRENT_QUEUE_A_MOMENT")
+	}
+}
