@@ -118,7 +118,7 @@ type Summary struct {
 	Client string `json:"client"`
 	// Config echoes the settings of the run.
 	Config map[string]string `json:"config"`
-	// Seconds is the measured time (after the warm-up).
+	// Seconds is the measured time (after the warm-up intervals).
 	Seconds float64 `json:"seconds"`
 	// Messages counts the messages that succeeded (sent, or received) after
 	// the warm-up; Total counts them over the whole run.
@@ -152,6 +152,7 @@ type reporter struct {
 	watch   int       // pid whose VmRSS is sampled; 0: none
 	label   string    // "send" or "e2e", for the line header
 	start   time.Time
+	from    time.Time // start of the measured span: the end of the warm-up's last interval
 	total   *interval // after the warm-up
 	all     uint64    // ok messages over the whole run
 	errs    uint64
@@ -174,6 +175,7 @@ func newReporter(recs recorders, period, warmup time.Duration, out io.Writer, wa
 func (r *reporter) run(stop <-chan struct{}, done chan<- struct{}) {
 	defer close(done)
 	r.start = time.Now()
+	r.from = r.start
 	t := time.NewTicker(r.period)
 	defer t.Stop()
 	cur := &interval{lat: NewHistogram()}
@@ -208,12 +210,14 @@ func (r *reporter) collect(cur *interval) {
 func (r *reporter) account(cur *interval, end time.Time) {
 	r.all += cur.ok
 	r.errs += cur.errors
-	if end.Sub(r.start) > r.warmup {
-		r.total.lat.Merge(cur.lat)
-		r.total.ok += cur.ok
-		r.total.errors += cur.errors
-		r.total.bytes += cur.bytes
+	if end.Sub(r.start) <= r.warmup {
+		r.from = end
+		return
 	}
+	r.total.lat.Merge(cur.lat)
+	r.total.ok += cur.ok
+	r.total.errors += cur.errors
+	r.total.bytes += cur.bytes
 }
 
 func (r *reporter) tick(cur *interval, from, now time.Time) {
@@ -244,13 +248,11 @@ func (r *reporter) tick(cur *interval, from, now time.Time) {
 	}
 }
 
-// summary builds the Summary of a run that measured for the whole time
-// since start.
+// summary builds the Summary of a run that ended at end. Whole intervals
+// are left out as warm-up, so the measured span starts at the end of the
+// last one that ended within the warm-up.
 func (r *reporter) summary(kind, client string, config map[string]string, end time.Time) *Summary {
-	secs := end.Sub(r.start).Seconds() - r.warmup.Seconds()
-	if secs <= 0 {
-		secs = end.Sub(r.start).Seconds()
-	}
+	secs := end.Sub(r.from).Seconds()
 	s := &Summary{
 		Kind: kind, Client: client, Config: config,
 		Seconds:   secs,

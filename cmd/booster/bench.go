@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"os/signal"
 	"strings"
 	"syscall"
@@ -69,7 +68,7 @@ func benchCommand() *cli.Command {
 					if c.NArg() != 1 {
 						return fmt.Errorf("bench table: want one directory argument")
 					}
-					return bench.CompareTable(c.Args().First(), os.Stdout)
+					return bench.CompareTable(c.Args().First(), c.App.Writer)
 				},
 			},
 		},
