@@ -2,8 +2,6 @@ package broker
 
 import (
 	"encoding/json"
-	"errors"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -41,15 +39,8 @@ func newOffsetTable(root string) *offsetTable {
 func offsetKey(topic, group string) string { return topic + "@" + group }
 
 func (o *offsetTable) load() error {
-	data, err := store.ReadFileWithBak(o.path)
-	if errors.Is(err, os.ErrNotExist) || len(data) == 0 {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
 	var f offsetFile
-	if err := json.Unmarshal(codec.QuoteNumericKeys(data), &f); err != nil {
+	if found, err := readConfigFile(o.path, &f); !found {
 		return err
 	}
 	o.mu.Lock()

@@ -21,9 +21,7 @@ package broker
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -80,16 +78,9 @@ func newRequestModeTable(root string) *requestModeTable {
 }
 
 func (t *requestModeTable) load() error {
-	data, err := store.ReadFileWithBak(t.path)
-	if errors.Is(err, os.ErrNotExist) || len(data) == 0 {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
 	var f requestModeFile
-	if err := json.Unmarshal(data, &f); err != nil {
-		return fmt.Errorf("%s: %w", t.path, err)
+	if found, err := readConfigFile(t.path, &f); !found {
+		return err
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()

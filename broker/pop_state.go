@@ -29,8 +29,6 @@ package broker
 import (
 	"container/heap"
 	"encoding/json"
-	"errors"
-	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -371,15 +369,8 @@ func (s *popState) isOnDisk(q *popQueue) bool {
 
 // load reads the state file; commit receives each queue's saved pop offset.
 func (s *popState) load(commit func(key popQueueKey, offset int64)) error {
-	data, err := store.ReadFileWithBak(s.path)
-	if errors.Is(err, os.ErrNotExist) || len(data) == 0 {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
 	var f popStateFile
-	if err := json.Unmarshal(data, &f); err != nil {
+	if found, err := readConfigFile(s.path, &f); !found {
 		return err
 	}
 	type saved struct {

@@ -44,7 +44,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strconv"
 	"sync"
@@ -97,16 +96,9 @@ func newScheduleService(b *Broker) (*scheduleService, error) {
 // load reads delayOffset.json (or its .bak) and clamps each offset into
 // its queue's current range (Java's correctDelayOffset).
 func (s *scheduleService) load() error {
-	data, err := store.ReadFileWithBak(s.path)
-	if errors.Is(err, os.ErrNotExist) || (err == nil && len(data) == 0) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
 	var f delayOffsetFile
-	if err := json.Unmarshal(codec.QuoteNumericKeys(data), &f); err != nil {
-		return fmt.Errorf("%s: %w", s.path, err)
+	if found, err := readConfigFile(s.path, &f); !found {
+		return err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

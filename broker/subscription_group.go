@@ -2,8 +2,6 @@ package broker
 
 import (
 	"encoding/json"
-	"errors"
-	"os"
 	"path/filepath"
 	"sync"
 	"time"
@@ -30,15 +28,8 @@ func newGroupTable(root string) *groupTable {
 }
 
 func (g *groupTable) load() error {
-	data, err := store.ReadFileWithBak(g.path)
-	if errors.Is(err, os.ErrNotExist) || len(data) == 0 {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
 	var w codec.SubscriptionGroupWrapper
-	if err := json.Unmarshal(codec.QuoteNumericKeys(data), &w); err != nil {
+	if found, err := readConfigFile(g.path, &w); !found {
 		return err
 	}
 	g.mu.Lock()

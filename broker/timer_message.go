@@ -44,9 +44,7 @@ package broker
 import (
 	"container/heap"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -168,16 +166,9 @@ func newTimerService(b *Broker) *timerService {
 
 // load restores the scan offset and re-reads the pending records.
 func (s *timerService) load() error {
-	data, err := store.ReadFileWithBak(s.path)
-	if errors.Is(err, os.ErrNotExist) || (err == nil && len(data) == 0) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
 	var f timerProgressFile
-	if err := json.Unmarshal(data, &f); err != nil {
-		return fmt.Errorf("%s: %w", s.path, err)
+	if found, err := readConfigFile(s.path, &f); !found {
+		return err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -2,8 +2,6 @@ package broker
 
 import (
 	"encoding/json"
-	"errors"
-	"os"
 	"path/filepath"
 	"sort"
 	"sync"
@@ -39,15 +37,8 @@ func newTopicTable(root string) *topicTable {
 
 // load reads config/topics.json (or its .bak) if present.
 func (t *topicTable) load() error {
-	data, err := store.ReadFileWithBak(t.path)
-	if errors.Is(err, os.ErrNotExist) || len(data) == 0 {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
 	var w codec.TopicConfigSerializeWrapper
-	if err := json.Unmarshal(codec.QuoteNumericKeys(data), &w); err != nil {
+	if found, err := readConfigFile(t.path, &w); !found {
 		return err
 	}
 	t.mu.Lock()
