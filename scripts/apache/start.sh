@@ -98,10 +98,12 @@ pick_port() { # pick_port LOW HIGH: prints a random free port in [LOW, HIGH]
   return 1
 }
 
-ns_port="$(pick_port 20000 29999)" || die "no free port for the NameServer"
+# Below the ephemeral range (ip_local_port_range starts at 32768), so an
+# outgoing connection never takes a port between the check and the bind.
+ns_port="$(pick_port 10000 19999)" || die "no free port for the NameServer"
 broker_port=""
 for i in $(seq 1 200); do
-  p=$((30002 + RANDOM % 9990))
+  p=$((20002 + RANDOM % 12000))
   # the broker listens on listenPort, its VIP channel on listenPort-2 and
   # HA on listenPort+1
   if [[ $p -ne $ns_port && $((p - 2)) -ne $ns_port && $((p + 1)) -ne $ns_port ]] &&
