@@ -59,6 +59,11 @@ bench:
 compare: build
 	BOOSTER=$(CURDIR)/$(BIN)/booster bench/compare.sh
 
+## generate: regenerate the gRPC stubs (proxy/v2pb) from the published rocketmq-proto artifact; protoc
+## and the Go plugins come pinned from Maven Central and the Go module proxy (needs JDK 17 + Maven)
+generate:
+	scripts/grpc/generate.sh
+
 lint:
 	$(GO) vet ./...
 	@test -z "$$(gofmt -l .)" || (gofmt -l . && exit 1)
