@@ -5,7 +5,7 @@ VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 FUZZTIME ?= 30s
 
-.PHONY: all build run test unit conformance crash java-conformance fuzz bench compare lint generate clean
+.PHONY: all build run test unit conformance mqadmin-java crash java-conformance fuzz bench compare lint generate clean
 
 all: build
 
@@ -26,12 +26,21 @@ unit:
 	$(GO) test -race -count=1 -tags invariants -timeout 20m ./...
 
 ## conformance: the official Go client against a booster subprocess (and, with JDK 17 + Maven, the
-## store-compatibility tests against the real Apache RocketMQ of scripts/apache)
-conformance: build
-	BOOSTER_TEST_BINARY=$(CURDIR)/$(BIN)/booster BOOSTER_APACHE_SCRIPTS=$(CURDIR)/scripts/apache $(GO) test -race -count=1 -timeout 20m ./conformance/
+## store-compatibility tests against the real Apache RocketMQ of scripts/apache, and Apache's mqadmin
+## cross-checked with bin/mqadmin)
+conformance: build mqadmin-java
+	BOOSTER_TEST_BINARY=$(CURDIR)/$(BIN)/booster BOOSTER_APACHE_SCRIPTS=$(CURDIR)/scripts/apache \
+	BOOSTER_TEST_MQADMIN_JAVA_CP="$$(cat $(MQADMIN_JAVA_CP))" $(GO) test -race -count=1 -timeout 20m ./conformance/
 	# The orderly scenario skips itself under -race (the Go client's orderly consumer races
 	# internally); run it once more without the race detector.
 	BOOSTER_TEST_BINARY=$(CURDIR)/$(BIN)/booster $(GO) test -count=1 -timeout 10m -run '^TestOrderly' ./conformance/
+
+## mqadmin-java: build the runner of Apache's mqadmin (rocketmq-tools from Maven Central) and write its
+## classpath to $(MQADMIN_JAVA_CP) (empty without JDK 17 + Maven: the cross-check then skips)
+MQADMIN_JAVA_CP := conformance/java/mqadmin/target/run.classpath
+mqadmin-java:
+	@mkdir -p $(dir $(MQADMIN_JAVA_CP))
+	conformance/java/mqadmin/build.sh > $(MQADMIN_JAVA_CP)
 
 ## crash: the long crash test: CRASH_CYCLES SIGKILLs of a SYNC_FLUSH booster under load, each followed by a read-back
 CRASH_CYCLES ?= 100
