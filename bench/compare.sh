@@ -205,6 +205,9 @@ bench() { # bench KIND BROKER NAME ARGS...: one run, JSON summary to <broker>-<n
     rm -f "$out/$b-$name.json"
     return 0
   fi
+  # the machine's 1-minute load average after each workload, to show how
+  # quiet the machine was (client and broker share it with anything else)
+  cut -d' ' -f1 /proc/loadavg >>"$out/$b-load.txt"
   python3 - "$out/$b-$name.json" <<'PY' >&2 || true
 import json, sys
 s = json.load(open(sys.argv[1]))
@@ -250,6 +253,10 @@ done
   echo "Booster $(git -C "$root" describe --tags --always --dirty 2>/dev/null || echo dev) vs Apache RocketMQ ${APACHE_ROCKETMQ_VERSION:-5.3.3} (broker heap $heap)"
   echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo) RAM; client and broker on the same machine"
   echo "each timed workload $dur ($warmup warm-up left out); wire client, ROCKETMQ headers, 1 connection per broker"
+  for b in $brokers; do
+    [[ -s "$out/$b-load.txt" ]] && sort -n "$out/$b-load.txt" |
+      awk -v b="$b" 'NR==1 {lo=$1} {hi=$1} END {printf "machine load average (1 min) after the %s workloads: %s to %s\n", b, lo, hi}'
+  done
   echo
   "$booster" bench table "$out"
 } | tee "$out/table.txt"
