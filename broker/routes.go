@@ -50,6 +50,7 @@ func (b *Broker) routes() []transport.Route {
 		{Code: wire.ConsumeMessageDirectly, Handler: b.consumeMessageDirectly, Class: transport.Admin},
 		{Code: wire.SendMessageV2, Handler: b.sendMessage, Class: transport.Send},
 		{Code: wire.ViewBrokerStatsData, Handler: b.viewBrokerStatsData, Class: transport.Admin},
+		{Code: wire.GetBrokerConsumeStats, Handler: b.getBrokerConsumeStats, Class: transport.Admin},
 		{Code: wire.SendBatchMessage, Handler: b.sendMessage, Class: transport.Send},
 		{Code: wire.SendReplyMessage, Handler: b.sendReplyMessage, Class: transport.Send},
 		{Code: wire.SendReplyMessageV2, Handler: b.sendReplyMessage, Class: transport.Send},

@@ -33,6 +33,9 @@ type Env struct {
 	// BodyDir is where queryMsgById and queryMsgByOffset write message
 	// bodies (Java: /tmp/rocketmq/msgbodys).
 	BodyDir string
+	// WorkDir is where consumerStatus writes running-info files,
+	// <millis>/<clientId> (Java: the working directory, as "" is here).
+	WorkDir string
 	// Version is printed by --version.
 	Version string
 }
@@ -78,6 +81,8 @@ func specs() []spec {
 		updateSubGroup(), deleteSubGroup(), consumerProgress(), consumerConnection(), producerConnection(),
 		getNamesrvConfig(), updateNamesrvConfig(), updateKvConfig(), deleteKvConfig(), wipeWritePerm(), addWritePerm(),
 		sendMessage(), queryMsgByID(), printMsg(), printMsgByQueue(), queryMsgByOffset(), resetOffsetByTime(), statsAll(),
+		queryMsgByKey(), queryMsgByUniqueKey(), consumeMessage(), clusterRT(), brokerConsumeStats(), updateTopicPerm(),
+		updateOrderConf(), consumerStatus(),
 	}
 }
 

@@ -17,7 +17,8 @@ import (
 // strings holding their text: {0:"a"} becomes {"0":"a"} and
 // {{"brokerName":"b","queueId":0,"topic":"t"}:1} becomes
 // {"{\"brokerName\":\"b\",\"queueId\":0,\"topic\":\"t\"}":1}, so that
-// encoding/json can read the body. Standard JSON passes unchanged.
+// encoding/json can read the body. Raw control characters inside strings
+// (which fastjson accepts) are escaped. Standard JSON passes unchanged.
 func normalizeFastJSON(b []byte) []byte {
 	type frame struct{ object, wantKey bool }
 	var stack []frame
@@ -35,7 +36,7 @@ func normalizeFastJSON(b []byte) []byte {
 		switch {
 		case c == '"':
 			end := skipString(b, i)
-			out = append(out, b[i:end]...)
+			out = appendEscapedControls(out, b[i:end])
 			i = end - 1
 			if atKey {
 				f.wantKey = false
@@ -61,6 +62,28 @@ func normalizeFastJSON(b []byte) []byte {
 			out = append(out, c)
 		default:
 			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// appendEscapedControls appends a JSON string's text with raw control
+// characters escaped: fastjson reads them, and the Go client writes its
+// goroutine dump (ConsumerRunningInfo.jstack) unescaped.
+func appendEscapedControls(out, str []byte) []byte {
+	for _, c := range str {
+		switch {
+		case c >= 0x20:
+			out = append(out, c)
+		case c == '\n':
+			out = append(out, `\n`...)
+		case c == '\t':
+			out = append(out, `\t`...)
+		case c == '\r':
+			out = append(out, `\r`...)
+		default:
+			out = append(out, `\u00`...)
+			out = append(out, "0123456789abcdef"[c>>4], "0123456789abcdef"[c&0xf])
 		}
 	}
 	return out

@@ -4,6 +4,7 @@ package command
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -122,3 +123,50 @@ func javaDouble(f float64) string {
 
 // versionDesc is MQVersion.getVersionDesc.
 func versionDesc(v int) string { return compat.VersionDesc(v) }
+
+// humanTime is UtilAll.timeMillisToHumanString: "yyyyMMddHHmmssSSS" in
+// local time.
+func humanTime(ms int64) string {
+	t := time.UnixMilli(ms)
+	return t.Format("20060102150405") + fmt.Sprintf("%03d", t.Nanosecond()/int(time.Millisecond))
+}
+
+// javaFixed is Java's String.format("%.<prec>f", f): the shortest decimal
+// that reads back as f, rounded half up (Go's %f rounds the exact binary
+// value instead, so 0.125 gives 0.12 where Java prints 0.13).
+func javaFixed(f float64, prec int) string {
+	switch {
+	case math.IsNaN(f):
+		return "NaN"
+	case math.IsInf(f, 1):
+		return "Infinity"
+	case math.IsInf(f, -1):
+		return "-Infinity"
+	}
+	s := strconv.FormatFloat(math.Abs(f), 'f', -1, 64)
+	whole, frac, _ := strings.Cut(s, ".")
+	for len(frac) <= prec {
+		frac += "0"
+	}
+	digits := []byte(whole + frac[:prec])
+	if frac[prec] >= '5' {
+		i := len(digits) - 1
+		for ; i >= 0 && digits[i] == '9'; i-- {
+			digits[i] = '0'
+		}
+		if i < 0 {
+			digits = append([]byte{'1'}, digits...)
+		} else {
+			digits[i]++
+		}
+	}
+	n := len(digits) - prec
+	out := string(digits[:n])
+	if prec > 0 {
+		out += "." + string(digits[n:])
+	}
+	if math.Signbit(f) {
+		out = "-" + out
+	}
+	return out
+}

@@ -28,7 +28,7 @@ func mqadmin(t *testing.T, c *testcluster.Cluster, args ...string) result {
 		args = append([]string{args[0], "-n", c.NamesrvAddr}, args[1:]...)
 	}
 	var out, errOut bytes.Buffer
-	env := Env{Stdout: &out, Stderr: &errOut, Timeout: 5 * time.Second, BodyDir: t.TempDir()}
+	env := Env{Stdout: &out, Stderr: &errOut, Timeout: 5 * time.Second, BodyDir: t.TempDir(), WorkDir: t.TempDir()}
 	code := Run(args, env)
 	return result{out: out.String(), err: errOut.String(), code: code}
 }

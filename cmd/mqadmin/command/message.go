@@ -138,7 +138,12 @@ type pullResult struct {
 // suspending (DefaultMQPullConsumer.pull), filtering tags as the Java
 // client does after the broker's hash-code filter.
 func (a *admin) pull(addr string, mq mqKey, subExpression string, offset int64, maxNums int) (*pullResult, error) {
-	req := request(wire.PullMessage, "consumerGroup", toolsConsumerGroup, "topic", mq.Topic,
+	return a.pullAs(addr, toolsConsumerGroup, mq, subExpression, offset, maxNums)
+}
+
+// pullAs is pull on behalf of a consumer group.
+func (a *admin) pullAs(addr, group string, mq mqKey, subExpression string, offset int64, maxNums int) (*pullResult, error) {
+	req := request(wire.PullMessage, "consumerGroup", group, "topic", mq.Topic,
 		"queueId", strconv.Itoa(int(mq.QueueID)), "queueOffset", strconv.FormatInt(offset, 10),
 		"maxMsgNums", strconv.Itoa(maxNums), "sysFlag", "4", "commitOffset", "0", "suspendTimeoutMillis", "20000",
 		"subscription", subExpression, "subVersion", "0", "expressionType", "TAG")

@@ -12,6 +12,7 @@ package command
 import (
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -80,45 +81,20 @@ func (a *admin) queryMessage(topic, id string) (*message, error) {
 // queryByUniqKey asks every broker of the topic's route (QUERY_MESSAGE
 // with _UNIQUE_KEY_QUERY) and returns the earliest stored match.
 func (a *admin) queryByUniqKey(topic, key string) (*message, error) {
-	rd, err := a.route(topic)
+	msgs, err := a.queryMessages(msgQuery{topic: topic, key: key, maxNum: 32, end: math.MaxInt64, uniq: true})
+	if responseCode(err) == wire.NoMessage {
+		return nil, fmt.Errorf("query message by id finished, but no message: %s", key)
+	}
 	if err != nil {
 		return nil, err
 	}
-	var best *message
-	var errs []error
-	for i := range rd.BrokerDatas {
-		addr := selectAddr(&rd.BrokerDatas[i])
-		req := request(wire.QueryMessage, "topic", topic, "key", key, "maxNum", "32", "beginTimestamp", "0",
-			"endTimestamp", forever, "_UNIQUE_KEY_QUERY", "true")
-		resp, err := a.call(addr, req)
-		switch {
-		case responseCode(err) == wire.QueryNotFound:
-			continue
-		case responseCode(err) == wire.RequestCodeNotSupported:
-			errs = append(errs, fmt.Errorf("broker %s cannot look messages up by unique key (QUERY_MESSAGE is not supported): %w", addr, err))
-			continue
-		case err != nil:
-			errs = append(errs, err)
-			continue
-		}
-		msgs, err := decodeMessages(resp.Body)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		for _, m := range msgs {
-			if m.Topic == topic && m.props[codec.PropertyUniqKey] == key && (best == nil || m.StoreTimestamp < best.StoreTimestamp) {
-				best = m
-			}
+	best := msgs[0]
+	for _, m := range msgs[1:] {
+		if m.StoreTimestamp < best.StoreTimestamp {
+			best = m
 		}
 	}
-	if best != nil {
-		return best, nil
-	}
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
-	}
-	return nil, fmt.Errorf("query message by id finished, but no message: %s", key)
+	return best, nil
 }
 
 // printMsgDetail is QueryMsgByIdSubCommand.printMsg.
