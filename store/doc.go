@@ -100,6 +100,15 @@
 //     units (keys are hashed before it). A reader searches without locks:
 //     it loads a slot atomically, and the entry it names and the chain
 //     below it are complete and immutable.
+//   - Replication (replica.go): a master's Put calls Replication.Appended
+//     after every append and, when it waits, Replication.WaitAck after the
+//     flush wait, outside the append lock. A slave's AppendReplica copies
+//     the master's bytes under the append lock, publishes wrote (which may
+//     then end inside a record), and dispatches each whole record to its
+//     consume queue and the index with recovery's dispatchRecord,
+//     publishing units as Put does; replPos (under the lock) is where the
+//     next whole record starts. ReadCommitLog hands out held segment
+//     slices like GetMessages.
 //   - The first failed flush fences the store: Put answers
 //     PutServiceNotAvailable from then on and Close leaves the abort file
 //     so the next Open recovers as after a crash.

@@ -368,34 +368,8 @@ func (s *Store) dispatch(from, end int64) error {
 		pos := int(max(from-f.start, 0))
 		limit := min(f.size(), end-f.start)
 		n, complete := scanSegment(f.data[:limit], f.start, pos, false, func(_ int, v *codec.RecordView) {
-			if derr != nil {
-				return
-			}
-			if s.ix != nil && v.CommitLogOffset >= s.ix.resume && v.SysFlag&codec.SysFlagTransactionMask != codec.SysFlagRollback {
-				hashes = appendIndexHashes(hashes[:0], string(v.Topic), string(v.Properties))
-				for _, h := range hashes {
-					s.ix.add(h, v.CommitLogOffset, v.StoreTimestamp)
-				}
-			}
-			if isTransactionHalf(v.SysFlag) {
-				return
-			}
-			q := s.queueForWrite(string(v.Topic), v.QueueID)
-			if v.CommitLogOffset < q.maxPhy {
-				return
-			}
-			props := string(v.Properties)
-			tags, _ := codec.PropertyValue(props, codec.PropertyTags)
-			u := cqUnit{phy: v.CommitLogOffset, size: int32(v.Size), tags: compat.TagsCode(tags)}
-			if string(v.Topic) == compat.ScheduleTopic {
-				u.tags = s.deliverTime(props, v.StoreTimestamp, u.tags)
-			}
-			ok, err := q.append(v.QueueOffset, u)
-			if err != nil {
-				derr = fmt.Errorf("re-dispatch to %s/%d: %w", q.topic, q.queueID, err)
-			} else if !ok {
-				s.log.Warn("record's queue offset already taken; not indexed", "topic", q.topic,
-					"queueId", q.queueID, "queueOffset", v.QueueOffset, "offset", v.CommitLogOffset)
+			if derr == nil {
+				_, _, derr = s.dispatchRecord(v, &hashes)
 			}
 		})
 		if !complete && int64(n) < limit {
@@ -404,6 +378,44 @@ func (s *Store) dispatch(from, end int64) error {
 		}
 	}
 	return derr
+}
+
+// dispatchRecord gives one record of the commit log its index entries and
+// consume-queue unit, unless they have them already (recovery and a
+// slave's live dispatch; Put writes its own). It returns the queue that
+// got a unit (nil for none) and the unit's tag code. The caller holds s.mu
+// or is recovery; the unit is not published (q.max) yet. hashes is
+// scratch space.
+func (s *Store) dispatchRecord(v *codec.RecordView, hashes *[]int32) (*consumeQueue, int64, error) {
+	if s.ix != nil && v.CommitLogOffset >= s.ix.resume && v.SysFlag&codec.SysFlagTransactionMask != codec.SysFlagRollback {
+		*hashes = appendIndexHashes((*hashes)[:0], string(v.Topic), string(v.Properties))
+		for _, h := range *hashes {
+			s.ix.add(h, v.CommitLogOffset, v.StoreTimestamp)
+		}
+	}
+	if isTransactionHalf(v.SysFlag) {
+		return nil, 0, nil
+	}
+	q := s.queueForWrite(string(v.Topic), v.QueueID)
+	if v.CommitLogOffset < q.maxPhy {
+		return nil, 0, nil
+	}
+	props := string(v.Properties)
+	tags, _ := codec.PropertyValue(props, codec.PropertyTags)
+	u := cqUnit{phy: v.CommitLogOffset, size: int32(v.Size), tags: compat.TagsCode(tags)}
+	if string(v.Topic) == compat.ScheduleTopic {
+		u.tags = s.deliverTime(props, v.StoreTimestamp, u.tags)
+	}
+	ok, err := q.append(v.QueueOffset, u)
+	if err != nil {
+		return nil, 0, fmt.Errorf("re-dispatch to %s/%d: %w", q.topic, q.queueID, err)
+	}
+	if !ok {
+		s.log.Warn("record's queue offset already taken; not indexed", "topic", q.topic,
+			"queueId", q.queueID, "queueOffset", v.QueueOffset, "offset", v.CommitLogOffset)
+		return nil, 0, nil
+	}
+	return q, u.tags, nil
 }
 
 // deliverTime is the tag code of a SCHEDULE_TOPIC_XXXX unit: store time

@@ -111,6 +111,15 @@ type Store struct {
 
 	clock   func() int64 // store time in ms; replaced by tests
 	flushes atomic.Int64 // commit-log flushes done, for tests
+
+	// Replication (replica.go).
+	repl  atomic.Pointer[Replication] // a master's replication service
+	slave atomic.Bool                 // SetSlave: Put refuses, AppendReplica writes
+	// replPos is where a slave's live dispatch continues: the end of
+	// the last complete record it has indexed; guarded by mu.
+	replPos    int64
+	replPosSet bool
+	replHashes []int32
 }
 
 func nowMillis() int64 { return time.Now().UnixMilli() }
@@ -361,7 +370,9 @@ type unitRef struct {
 // and KEYS. With SYNC_FLUSH and wait, Put returns once the bytes are
 // durable, or PutFlushDiskTimeout after SyncFlushTimeout. While the disk
 // is full (see DiskSpaceWarningLevelRatio) Put answers
-// PutServiceNotAvailable with ErrDiskFull.
+// PutServiceNotAvailable with ErrDiskFull, and on a slave (SetSlave) with
+// ErrSlave. With a Replication set (a master), wait also waits for its
+// WaitAck, whose failure status replaces the flush status.
 func (s *Store) Put(msgs []*codec.Message, wait bool) PutResult {
 	var res PutResult
 	s.PutTo(&res, msgs, wait)
@@ -382,6 +393,10 @@ func (s *Store) PutTo(res *PutResult, msgs []*codec.Message, wait bool) {
 	}
 	if s.diskFull.Load() {
 		res.Status, res.Err = PutServiceNotAvailable, ErrDiskFull
+		return
+	}
+	if s.slave.Load() {
+		res.Status, res.Err = PutServiceNotAvailable, ErrSlave
 		return
 	}
 	total := 0
@@ -432,10 +447,21 @@ func (s *Store) PutTo(res *PutResult, msgs []*codec.Message, wait bool) {
 			}
 		}
 	}
+	last := res.Offsets[len(msgs)-1]
+	end := last.CommitLogOffset + int64(last.Size)
+	rp := s.repl.Load()
+	if rp != nil {
+		(*rp).Appended(end)
+	}
 	if wait && s.cfg.FlushDiskType == SyncFlush {
-		last := res.Offsets[len(msgs)-1]
-		if err := s.waitFlushed(last.CommitLogOffset + int64(last.Size)); err != nil {
+		if err := s.waitFlushed(end); err != nil {
 			res.Status, res.Err = PutFlushDiskTimeout, err
+		}
+	}
+	if wait && rp != nil {
+		// Java's handleHA: a replication failure outranks a flush one.
+		if st := (*rp).WaitAck(end); st != PutOK {
+			res.Status, res.Err = st, nil
 		}
 	}
 }

@@ -21,6 +21,7 @@ var allowed = map[string][]string{
 	"wire/transport": {"wire", "compat", "github.com/panjf2000/gnet", "github.com/valyala/bytebufferpool", "golang.org/x/sys", "golang.org/x/sync", "go.uber.org", "gopkg.in/natefinch", "github.com/panjf2000/ants"},
 	"codec":          {"wire", "compat"},
 	"store":          {"codec", "wire", "compat", "golang.org/x/sys"},
+	"ha":             {"store", "codec", "wire", "compat", "golang.org/x/sys"},
 }
 
 func TestImportRules(t *testing.T) {
