@@ -52,12 +52,15 @@ crash: build
 java-conformance: build
 	BOOSTER_BINARY=$(CURDIR)/$(BIN)/booster conformance/java/run.sh
 
-## fuzz: run every fuzz target for FUZZTIME
+## fuzz: run every fuzz target for FUZZTIME, one after another (plain `go test` runs their seeds)
+FUZZ_TARGETS := wire:FuzzDecode wire:FuzzJSONHeader wire:FuzzBinaryHeader \
+	codec:FuzzDecodeRecord codec:FuzzDecodeBatch codec:FuzzParseProperties codec:FuzzRequestHeaders codec:FuzzDecodeHeartbeat \
+	filter:FuzzParse compat:FuzzReadProperties compat:FuzzSetConf broker:FuzzConfigSet store:FuzzScanSegment
 fuzz:
-	$(GO) test -run='^$$' -fuzz=FuzzDecode -fuzztime=$(FUZZTIME) ./wire/
-	$(GO) test -run='^$$' -fuzz=FuzzDecodeRecord -fuzztime=$(FUZZTIME) ./codec/
-	$(GO) test -run='^$$' -fuzz=FuzzDecodeBatch -fuzztime=$(FUZZTIME) ./codec/
-	$(GO) test -run='^$$' -fuzz=FuzzParseProperties -fuzztime=$(FUZZTIME) ./codec/
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; fn=$${t##*:}; echo "== $$fn (./$$pkg) for $(FUZZTIME)"; \
+		$(GO) test -run='^$$' -fuzz="^$$fn\$$" -fuzztime=$(FUZZTIME) ./$$pkg/; \
+	done
 
 ## bench: package benchmarks
 bench:

@@ -3,6 +3,7 @@ package codec
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -46,25 +47,40 @@ func (r *ExtReader) String(key string, required bool) string {
 }
 
 // Int64 returns an integer field (0 when absent).
-func (r *ExtReader) Int64(key string, required bool) int64 {
+func (r *ExtReader) Int64(key string, required bool) int64 { return r.int(key, required, 64) }
+
+// Int32 returns an int field (0 when absent). A value outside int32 is a
+// bad field, as Java's Integer.parseInt refuses it.
+func (r *ExtReader) Int32(key string, required bool) int32 { return int32(r.int(key, required, 32)) }
+
+func (r *ExtReader) int(key string, required bool, bits int) int64 {
 	v, ok := r.raw(key, required)
 	if !ok {
 		return 0
 	}
-	n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
-	if err != nil {
-		if f, ferr := strconv.ParseFloat(v, 64); ferr == nil {
-			return int64(f)
-		}
-		if r.err == nil {
-			r.err = fmt.Errorf("%w: the custom field <%s> is not a number: %q", ErrBadField, key, v)
-		}
+	n, ok := parseInt(v, bits)
+	if !ok && r.err == nil {
+		r.err = fmt.Errorf("%w: the custom field <%s> is not a number: %q", ErrBadField, key, v)
 	}
 	return n
 }
 
-// Int32 returns an int field (0 when absent).
-func (r *ExtReader) Int32(key string, required bool) int32 { return int32(r.Int64(key, required)) }
+// parseInt reads a decimal integer of the given size; an integral value
+// written as a float ("3.0", as some clients render numbers) is accepted,
+// but not NaN, infinities or anything out of range.
+func parseInt(v string, bits int) (int64, bool) {
+	v = strings.TrimSpace(v)
+	n, err := strconv.ParseInt(v, 10, bits)
+	if err == nil {
+		return n, true
+	}
+	f, ferr := strconv.ParseFloat(v, 64)
+	lim := math.Ldexp(1, bits-1)
+	if ferr != nil || math.IsNaN(f) || f < -lim || f >= lim {
+		return 0, false
+	}
+	return int64(f), true
+}
 
 // Bool returns a boolean field (false when absent).
 func (r *ExtReader) Bool(key string, required bool) bool {

@@ -101,6 +101,10 @@ func (s *IntSet) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &raw); err != nil {
 		return err
 	}
+	if raw == nil {
+		*s = nil
+		return nil
+	}
 	out := make(IntSet, 0, len(raw))
 	for _, r := range raw {
 		var v FlexInt

@@ -2,6 +2,7 @@ package compat
 
 import (
 	"fmt"
+	"math"
 	"reflect"
 	"strconv"
 	"strings"
@@ -31,11 +32,14 @@ func SetConf(dst any, key, value string) (bool, error) {
 			}
 			f.SetBool(b)
 		case reflect.Int, reflect.Int32, reflect.Int64:
-			n, err := strconv.ParseInt(value, 10, 64)
+			n, err := strconv.ParseInt(value, 10, f.Type().Bits())
 			if err != nil {
 				return true, fmt.Errorf("%s: %q is not an integer", key, value)
 			}
 			if f.Type() == reflect.TypeOf(time.Duration(0)) {
+				if n > math.MaxInt64/int64(time.Millisecond) || n < math.MinInt64/int64(time.Millisecond) {
+					return true, fmt.Errorf("%s: %q milliseconds is out of range", key, value)
+				}
 				n *= int64(time.Millisecond)
 			}
 			f.SetInt(n)

@@ -40,9 +40,10 @@ type Field struct {
 // Fields is the ext-field list of a command, searched linearly.
 type Fields []Field
 
-// Get returns the value of key.
+// Get returns the value of key. A key sent twice has its last value, as
+// in Java's HashMap of ext fields.
 func (f Fields) Get(key string) (string, bool) {
-	for i := range f {
+	for i := len(f) - 1; i >= 0; i-- {
 		if f[i].Key == key {
 			return f[i].Value, true
 		}
@@ -92,7 +93,7 @@ func (c *Command) ExtValue(key string) string {
 
 // SetExt sets (or replaces) an ext field.
 func (c *Command) SetExt(key, value string) {
-	for i := range c.Ext {
+	for i := len(c.Ext) - 1; i >= 0; i-- {
 		if c.Ext[i].Key == key {
 			c.Ext[i].Value = value
 			return

@@ -163,3 +163,40 @@ func TestEncodeAllocs(t *testing.T) {
 		t.Fatalf("AppendFrame allocates %v times", n)
 	}
 }
+
+// FuzzBinaryHeader feeds the ROCKETMQ binary header reader on its own: it
+// must never panic or read past the header, and a header it accepts
+// re-encodes to exactly the bytes it read (the reader ignores bytes after
+// the ext map, as Java's RocketMQSerializable does).
+func FuzzBinaryHeader(f *testing.F) {
+	c := sample()
+	c.Serialize = RocketMQ
+	f.Add(c.appendBinaryHeader(nil))
+	c.Remark, c.Ext = "", nil
+	f.Add(c.appendBinaryHeader(nil))
+	f.Add(make([]byte, 21))
+	f.Fuzz(func(t *testing.T, h []byte) {
+		var c Command
+		if err := decodeBinaryHeader(h, &c); err != nil {
+			return
+		}
+		c.Language = h[2]
+		enc := c.appendBinaryHeader(nil)
+		if len(enc) > len(h) || !bytes.Equal(enc, h[:len(enc)]) {
+			t.Fatalf("re-encoded\n%x\nread\n%x", enc, h)
+		}
+	})
+}
+
+// Java's RocketMQSerializable reads the ext map into a HashMap: a key sent
+// twice keeps its last value.
+func TestBinaryHeaderDuplicateExtLastWins(t *testing.T) {
+	c := &Command{Code: 10, Serialize: RocketMQ, Ext: Fields{{"topic", "a"}, {"topic", "b"}}}
+	var d Command
+	if err := Decode(c.AppendFrame(nil), &d, false); err != nil {
+		t.Fatal(err)
+	}
+	if v := d.ExtValue("topic"); v != "b" {
+		t.Fatalf("got %q, want b", v)
+	}
+}
