@@ -611,6 +611,44 @@ func (x *xcheck) run(t *testing.T) {
 		}
 	})
 
+	t.Run("topicList -c", func(t *testing.T) {
+		// Cluster, topic and consuming groups per topic.
+		jv, bz := x.both(t, "topicList", "-c")
+		var jr3, br3 []string
+		for _, r := range rows(jv) {
+			jr3 = append(jr3, strings.Join(r, " "))
+		}
+		for _, r := range rows(bz) {
+			br3 = append(br3, strings.Join(r, " "))
+		}
+		sort.Strings(jr3)
+		sort.Strings(br3)
+		same(t, "cluster topic group rows", jr3, br3)
+		if !slices.Contains(jr3, "DefaultCluster "+topicJ+" "+group) {
+			t.Errorf("Apache's topicList -c lacks %s consumed by %s:\n%s", topicJ, group, jv)
+		}
+	})
+
+	t.Run("queryMsgById tracked", func(t *testing.T) {
+		// With a group online that consumed the message: the track section.
+		jv := parseMsgView(t, x.java(t, "queryMsgById", "-t", topicJ, "-i", offsetMsgID))
+		bz := parseMsgView(t, x.boosterMust(t, "queryMsgById", "-t", topicJ, "-i", offsetMsgID))
+		same(t, "message views with tracks", jv, bz)
+		if !strings.Contains(jv.Tail, group) {
+			t.Errorf("Apache's queryMsgById track lacks %s: %q", group, jv.Tail)
+		}
+	})
+
+	t.Run("consumerProgress -s", func(t *testing.T) {
+		jv, bz := x.both(t, "consumerProgress", "-g", group, "-s", "true")
+		// topic broker qid brokerOffset consumerOffset clientIP diff
+		jr, br := pick(rows(jv), 8, 0, 1, 2, 3, 4, 5, 6), pick(rows(bz), 8, 0, 1, 2, 3, 4, 5, 6)
+		same(t, "queue rows with client IPs", jr, br)
+		if len(jr) == 0 {
+			t.Errorf("Apache's consumerProgress -s:\n%s", jv)
+		}
+	})
+
 	t.Run("statsAll", func(t *testing.T) {
 		jv, bz := x.both(t, "statsAll", "-t", topicJ)
 		// topic, group, accumulation
@@ -792,6 +830,15 @@ func (x *xcheck) run(t *testing.T) {
 		}
 	})
 
+	t.Run("clusterList -m", func(t *testing.T) {
+		jv, bz := x.both(t, "clusterList", "-m")
+		jr, br := pick(rows(jv), 6, 0, 1, 2, 3, 4, 5), pick(rows(bz), 6, 0, 1, 2, 3, 4, 5)
+		same(t, "cluster message totals", jr, br)
+		if len(jr) != 1 {
+			t.Errorf("Apache's clusterList -m:\n%s", jv)
+		}
+	})
+
 	t.Run("brokerStatus", func(t *testing.T) {
 		jv, bz := x.both(t, "brokerStatus", "-b", x.broker)
 		jm, bm := kv(jv, ": "), kv(bz, ": ")
@@ -896,6 +943,7 @@ func (x *xcheck) run(t *testing.T) {
 			t.Errorf("Apache's clusterRT: %v\n%s", r, jv)
 		}
 		if bz, ok := x.boosterUntil(t, 2, args...); ok {
+			t.Logf("Booster's mqadmin %s:\n%s", strings.Join(args, " "), bz)
 			same(t, "clusterRT rows (cluster broker successCount failCount)", row(jv), row(bz))
 		}
 	})
