@@ -50,6 +50,10 @@ type Config struct {
 	// SyncFlushTimeout bounds a SYNC_FLUSH wait (5 s); past it Put answers
 	// PutFlushDiskTimeout (the message is stored).
 	SyncFlushTimeout time.Duration `conf:"syncFlushTimeout"`
+	// OSPageCacheBusyTimeOutMills is how long one append may hold the
+	// append lock before the store counts as congested (1 s); see
+	// Store.OSPageCacheBusy.
+	OSPageCacheBusyTimeOutMills time.Duration `conf:"osPageCacheBusyTimeOutMills"`
 	// MaxMessageSize limits a message body (4 MiB); a record may exceed it
 	// by 64 KiB of header, topic and properties.
 	MaxMessageSize int `conf:"maxMessageSize"`
@@ -125,6 +129,7 @@ func DefaultConfig(root string) Config {
 		FlushConsumeQueueLeastPages:       2,
 		FlushConsumeQueueThoroughInterval: 60 * time.Second,
 		SyncFlushTimeout:                  5 * time.Second,
+		OSPageCacheBusyTimeOutMills:       time.Second,
 		MaxMessageSize:                    4 << 20,
 		MessageDelayLevel:                 "1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h",
 		CheckCRCOnRecover:                 true,

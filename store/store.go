@@ -78,8 +78,11 @@ type Store struct {
 
 	// mu is the append lock. It also serializes queue creation and
 	// deletion, so the writer can read s.queues without cqMu.
-	mu     sync.Mutex
-	closed atomic.Bool
+	mu sync.Mutex
+	// beginTimeInLock is the store time (ms) the running append took mu
+	// at, 0 while no append holds it (Java's CommitLog.beginTimeInLock).
+	beginTimeInLock atomic.Int64
+	closed          atomic.Bool
 
 	cqMu    sync.RWMutex // guards the queues map for readers
 	queues  map[string]map[int32]*consumeQueue
@@ -361,6 +364,20 @@ type unitRef struct {
 	off int64
 }
 
+// OSPageCacheBusy reports whether one append has held the append lock
+// for longer than OSPageCacheBusyTimeOutMills (Java's
+// isOSPageCacheBusy): the page cache or the disk is congested. Put then
+// answers PutOSPageCacheBusy, and the broker turns sends away with
+// SYSTEM_BUSY before they queue.
+func (s *Store) OSPageCacheBusy() bool {
+	begin := s.beginTimeInLock.Load()
+	if begin == 0 || s.cfg.OSPageCacheBusyTimeOutMills <= 0 {
+		return false
+	}
+	held := time.Duration(s.clock()-begin) * time.Millisecond
+	return held > s.cfg.OSPageCacheBusyTimeOutMills && held < 10000*time.Second
+}
+
 // Put appends msgs contiguously in one segment under one append lock and
 // indexes them. Each message gets the next offset of its topic queue
 // (PREPARED and ROLLBACK transaction records get 0 and no consume-queue
@@ -399,6 +416,10 @@ func (s *Store) PutTo(res *PutResult, msgs []*codec.Message, wait bool) {
 		res.Status, res.Err = PutServiceNotAvailable, ErrSlave
 		return
 	}
+	if s.OSPageCacheBusy() {
+		res.Status, res.Err = PutOSPageCacheBusy, nil
+		return
+	}
 	total := 0
 	for _, m := range msgs {
 		n, st, err := s.check(m)
@@ -431,6 +452,7 @@ func (s *Store) PutTo(res *PutResult, msgs []*codec.Message, wait bool) {
 
 	s.mu.Lock()
 	res.Status, res.Err = s.appendLocked(msgs, sc, res)
+	s.beginTimeInLock.Store(0)
 	s.mu.Unlock()
 
 	if cap(sc.buf) <= 1<<20 && cap(sc.units) <= 1<<12 {
@@ -470,6 +492,9 @@ func (s *Store) PutTo(res *PutResult, msgs []*codec.Message, wait bool) {
 // them into the encoded records, copies the batch into the segment,
 // publishes it, writes the consume-queue units and the index entries.
 func (s *Store) appendLocked(msgs []*codec.Message, sc *putScratch, res *PutResult) (PutStatus, error) {
+	// The store time is when the lock was taken, as in Java.
+	now := s.clock()
+	s.beginTimeInLock.Store(now)
 	if s.closed.Load() {
 		return PutServiceNotAvailable, ErrClosed
 	}
@@ -512,7 +537,6 @@ func (s *Store) appendLocked(msgs []*codec.Message, sc *putScratch, res *PutResu
 		units = append(units, unitRef{q: q, m: mf, off: q.next})
 		q.next++
 	}
-	now := s.clock()
 	phy := seg.start + pos
 	off := 0
 	for i, m := range msgs {

@@ -372,8 +372,14 @@ func decodeJSONHeader(h []byte, c *Command) error {
 		case "language":
 			if s.peek() == '"' {
 				c.Language = compat.LanguageCode(s.str())
-			} else {
-				c.Language = byte(s.int32v())
+				break
+			}
+			// An ordinal (C++ client); anything else is not a language
+			// and leaves the default.
+			start := s.p
+			s.skip(0)
+			if n, err := strconv.Atoi(string(s.b[start:s.p])); err == nil {
+				c.Language = byte(n)
 			}
 		case "remark":
 			if s.peek() == '"' {

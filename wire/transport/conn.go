@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/panjf2000/gnet/v2"
 	"github.com/valyala/bytebufferpool"
@@ -27,6 +28,14 @@ type Conn struct {
 	remote netip.AddrPort
 	local  netip.AddrPort
 	closed atomic.Bool
+	// sock is set for connections with a socket (not local ones); only
+	// those have an outbound buffer to watch.
+	sock bool
+	// lastActive is the unix nanos of the last read or write (idle timeout).
+	lastActive atomic.Int64
+	// overflowed is set once the peer left more than MaxPendingWrite bytes
+	// unread; the connection is closing.
+	overflowed atomic.Bool
 
 	opaque  atomic.Int32
 	mu      sync.Mutex // guards pending
@@ -60,10 +69,12 @@ func (c *Conn) Write(cmd *wire.Command) error {
 	if c.closed.Load() {
 		return ErrClosed
 	}
+	c.touch()
 	bb := bytebufferpool.Get()
 	bb.B = cmd.AppendFrame(bb.B[:0])
-	err := c.gc.AsyncWrite(bb.B, func(gnet.Conn, error) error {
+	err := c.gc.AsyncWrite(bb.B, func(gc gnet.Conn, _ error) error {
 		bytebufferpool.Put(bb)
+		c.checkPending(gc)
 		return nil
 	})
 	if err != nil {
@@ -100,8 +111,10 @@ func (c *Conn) WriteVec(cmd *wire.Command, parts [][]byte, done func()) error {
 			}
 		})
 	}
-	err := c.gc.AsyncWritev(vec, func(gnet.Conn, error) error {
+	c.touch()
+	err := c.gc.AsyncWritev(vec, func(gc gnet.Conn, _ error) error {
 		finish()
+		c.checkPending(gc)
 		return nil
 	})
 	if err != nil {
@@ -185,6 +198,32 @@ func (c *Conn) markClosed() {
 
 // Close closes the connection.
 func (c *Conn) Close() error { return c.gc.Close() }
+
+// touch records activity for the idle timeout.
+func (c *Conn) touch() {
+	if c.sock {
+		c.lastActive.Store(time.Now().UnixNano())
+	}
+}
+
+// checkPending closes the connection when its peer has left more than
+// MaxPendingWrite bytes unread. It runs on the event loop (after a write
+// there or in an async write's callback), where gc's outbound buffer may
+// be read.
+func (c *Conn) checkPending(gc gnet.Conn) {
+	if !c.sock || gc == nil || c.overflowed.Load() {
+		return
+	}
+	limit := c.srv.cfg.MaxPendingWrite
+	if limit <= 0 {
+		return
+	}
+	if n := gc.OutboundBuffered(); n > limit {
+		c.overflowed.Store(true)
+		c.srv.log.Warn("closing connection: peer does not read its responses", "remote", c.remote, "pending", n, "max", limit)
+		_ = gc.Close()
+	}
+}
 
 func addrPort(a net.Addr) netip.AddrPort {
 	if ta, ok := a.(*net.TCPAddr); ok {

@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/panjf2000/gnet/v2"
@@ -20,6 +22,10 @@ import (
 type PoolConfig struct {
 	Workers int
 	Queue   int
+	// MaxWait is how long a request may wait in the queue: the sweeper
+	// answers older ones SYSTEM_BUSY [TIMEOUT_CLEAN_QUEUE] instead of
+	// running them (Java's waitTimeMillsIn*Queue). 0 waits forever.
+	MaxWait time.Duration
 }
 
 // ServerConfig configures a Server.
@@ -28,22 +34,58 @@ type ServerConfig struct {
 	Name string
 	// Pools sizes each executor class except Inline.
 	Pools [numClasses]PoolConfig
-	// MaxWait is how long a request may wait in a queue before it is
-	// answered SYSTEM_BUSY instead of run.
-	MaxWait time.Duration
+	// IdleTimeout closes a connection that neither read nor wrote for
+	// this long (Java's serverChannelMaxIdleTimeSeconds, 120 s); 0 never.
+	IdleTimeout time.Duration
+	// KeepAlive is the TCP keepalive idle time of accepted sockets (probes
+	// follow every KeepAlive/5, five of them), so a peer that vanished
+	// without a FIN is found even while requests are parked; 0 disables.
+	KeepAlive time.Duration
+	// MaxConns caps the open connections; one more is closed on accept
+	// with a log line. It keeps file descriptors for the store: an accept
+	// that fails with EMFILE would stop gnet's engine altogether.
+	MaxConns int
+	// MaxPendingWrite caps the response bytes queued for one connection
+	// whose peer does not read them; past it the connection is closed with
+	// a log line, so a slow consumer never holds the broker's memory.
+	MaxPendingWrite int
+	// Busy, when set, reports whether the store is congested (Java's
+	// isOSPageCacheBusy): Send requests are then refused before they queue
+	// ([REJECTREQUEST]) and queued ones answered ([PCBUSY_CLEAN_QUEUE]),
+	// all SYSTEM_BUSY, which clients retry.
+	Busy func() bool
 	// Invariants re-panics handler panics (tests built with -tags invariants).
 	Invariants bool
 }
 
-// DefaultServerConfig returns pool sizes in line with Java's defaults.
+// DefaultServerConfig returns pool sizes and limits in line with Java's
+// defaults (BrokerConfig's thread pools and waitTimeMillsIn*Queue,
+// NettyServerConfig's idle time).
 func DefaultServerConfig(name string) ServerConfig {
-	c := ServerConfig{Name: name, MaxWait: 200 * time.Millisecond}
-	c.Pools[Send] = PoolConfig{Workers: 16, Queue: 10000}
-	c.Pools[Pull] = PoolConfig{Workers: 16, Queue: 100000}
-	c.Pools[Heartbeat] = PoolConfig{Workers: 4, Queue: 50000}
-	c.Pools[Admin] = PoolConfig{Workers: 8, Queue: 10000}
-	c.Pools[Txn] = PoolConfig{Workers: 4, Queue: 100000}
+	c := ServerConfig{
+		Name:            name,
+		IdleTimeout:     120 * time.Second,
+		KeepAlive:       60 * time.Second,
+		MaxConns:        defaultMaxConns(),
+		MaxPendingWrite: 64 << 20,
+	}
+	c.Pools[Send] = PoolConfig{Workers: 16, Queue: 10000, MaxWait: 200 * time.Millisecond}
+	c.Pools[Pull] = PoolConfig{Workers: 16, Queue: 100000, MaxWait: 5 * time.Second}
+	c.Pools[Heartbeat] = PoolConfig{Workers: 4, Queue: 50000, MaxWait: 31 * time.Second}
+	c.Pools[Admin] = PoolConfig{Workers: 8, Queue: 10000, MaxWait: 5 * time.Second}
+	c.Pools[Txn] = PoolConfig{Workers: 4, Queue: 100000, MaxWait: 3 * time.Second}
 	return c
+}
+
+// defaultMaxConns leaves 1024 descriptors of the soft RLIMIT_NOFILE (Go
+// raises it to the hard limit at start) for the store and outgoing
+// connections.
+func defaultMaxConns() int {
+	var rl syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &rl); err != nil || rl.Cur > 1<<30 {
+		return 1 << 20
+	}
+	return max(int(rl.Cur)-1024, int(rl.Cur)/2, 16)
 }
 
 type task struct {
@@ -60,16 +102,20 @@ type Server struct {
 	router *Router
 	log    *slog.Logger
 
-	engine  gnet.Engine
-	booted  chan struct{}
-	done    chan error
-	queues  [numClasses]chan task
-	wg      sync.WaitGroup
-	nextID  atomic.Uint64
-	mu      sync.Mutex
-	conns   map[uint64]*Conn
-	onClose []func(*Conn)
-	stopped atomic.Bool
+	engine   gnet.Engine
+	booted   chan struct{}
+	done     chan error
+	queues   [numClasses]*workQueue
+	wg       sync.WaitGroup
+	sweeping chan struct{} // closed to stop the sweeper
+	sweepWG  sync.WaitGroup
+	nextID   atomic.Uint64
+	mu       sync.Mutex
+	conns    map[uint64]*Conn
+	onClose  []func(*Conn)
+	stopped  atomic.Bool
+	draining atomic.Bool
+	warned   atomic.Int64 // unix nanos of the last rate-limited warning
 }
 
 // NewServer returns a server that dispatches through router.
@@ -78,12 +124,13 @@ func NewServer(cfg ServerConfig, router *Router, log *slog.Logger) *Server {
 		log = slog.Default()
 	}
 	return &Server{
-		cfg:    cfg,
-		router: router,
-		log:    log.With("server", cfg.Name),
-		booted: make(chan struct{}),
-		done:   make(chan error, 1),
-		conns:  map[uint64]*Conn{},
+		cfg:      cfg,
+		router:   router,
+		log:      log.With("server", cfg.Name),
+		booted:   make(chan struct{}),
+		done:     make(chan error, 1),
+		sweeping: make(chan struct{}),
+		conns:    map[uint64]*Conn{},
 	}
 }
 
@@ -102,7 +149,7 @@ func (s *Server) Start(addrs ...string) error {
 		if pc.Queue <= 0 {
 			pc.Queue = 1024
 		}
-		q := make(chan task, pc.Queue)
+		q := newWorkQueue(pc.Queue)
 		s.queues[i] = q
 		for w := 0; w < pc.Workers; w++ {
 			s.wg.Add(1)
@@ -118,16 +165,19 @@ func (s *Server) Start(addrs ...string) error {
 			gnet.WithMulticore(true),
 			gnet.WithReuseAddr(true),
 			gnet.WithTCPNoDelay(gnet.TCPNoDelay),
-			gnet.WithTCPKeepAlive(60*time.Second),
+			gnet.WithTCPKeepAlive(s.cfg.KeepAlive),
 			gnet.WithLogger(gnetLogger{s.log}),
 		)
 		s.done <- err
 	}()
 	select {
 	case <-s.booted:
+		s.sweepWG.Add(1)
+		go s.sweep()
 		return nil
 	case err := <-s.done:
 		s.closeQueues()
+		s.wg.Wait()
 		if err == nil {
 			err = errors.New("transport: engine stopped during start")
 		}
@@ -135,27 +185,51 @@ func (s *Server) Start(addrs ...string) error {
 	}
 }
 
-// Stop closes every connection and waits for the workers.
+// Stop shuts the server down gracefully: requests that arrive from now on
+// are refused with SYSTEM_BUSY (clients retry elsewhere), the queued ones
+// still run and their responses are written, and only then is every
+// connection closed (gnet writes what is still buffered first).
 func (s *Server) Stop() {
 	if s.stopped.Swap(true) {
 		return
 	}
+	s.draining.Store(true)
+	s.closeQueues()
+	s.wg.Wait()
+	close(s.sweeping)
+	s.sweepWG.Wait()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if err := s.engine.Stop(ctx); err != nil {
 		s.log.Warn("engine stop", "err", err)
 	}
 	<-s.done
-	s.closeQueues()
-	s.wg.Wait()
 }
 
 func (s *Server) closeQueues() {
 	for i := Class(1); i < numClasses; i++ {
 		if s.queues[i] != nil {
-			close(s.queues[i])
+			s.queues[i].close()
 		}
 	}
+}
+
+// Hold stops the workers of class from taking requests until release is
+// called; queued requests still expire. It lets tests (and operators)
+// saturate an executor on purpose.
+func (s *Server) Hold(class Class) (release func()) {
+	if class <= Inline || class >= numClasses || s.queues[class] == nil {
+		return func() {}
+	}
+	return s.queues[class].hold()
+}
+
+// QueueSize returns how many requests wait in class's queue.
+func (s *Server) QueueSize(class Class) int {
+	if class <= Inline || class >= numClasses || s.queues[class] == nil {
+		return 0
+	}
+	return s.queues[class].size()
 }
 
 // Conns returns a snapshot of the open connections.
@@ -178,9 +252,15 @@ func (s *Server) OnBoot(e gnet.Engine) gnet.Action {
 
 // OnOpen implements gnet.EventHandler.
 func (s *Server) OnOpen(gc gnet.Conn) ([]byte, gnet.Action) {
-	c := &Conn{gc: gc, srv: s, id: s.nextID.Add(1), remote: addrPort(gc.RemoteAddr()), local: addrPort(gc.LocalAddr())}
-	gc.SetContext(c)
 	s.mu.Lock()
+	if s.cfg.MaxConns > 0 && len(s.conns) >= s.cfg.MaxConns {
+		s.mu.Unlock()
+		s.warnRateLimited("closing new connection: too many connections", "remote", gc.RemoteAddr(), "max", s.cfg.MaxConns)
+		return nil, gnet.Close
+	}
+	c := &Conn{gc: gc, srv: s, id: s.nextID.Add(1), remote: addrPort(gc.RemoteAddr()), local: addrPort(gc.LocalAddr()), sock: true}
+	c.touch()
+	gc.SetContext(c)
 	s.conns[c.id] = c
 	s.mu.Unlock()
 	return nil, gnet.None
@@ -212,7 +292,11 @@ func (s *Server) OnClose(gc gnet.Conn, err error) gnet.Action {
 // OnTraffic splits frames, decodes envelopes and dispatches them.
 func (s *Server) OnTraffic(gc gnet.Conn) gnet.Action {
 	c, _ := gc.Context().(*Conn)
+	c.touch()
 	for {
+		if c.overflowed.Load() {
+			return gnet.Close
+		}
 		avail := gc.InboundBuffered()
 		if avail < 4 {
 			return gnet.None
@@ -261,9 +345,14 @@ func (s *Server) dispatch(c *Conn, cmd *wire.Command) {
 		s.respondInLoop(c, cmd, s.run(e.h, r))
 		return
 	}
-	select {
-	case s.queues[e.class] <- task{r, e.h}:
-	default:
+	switch {
+	case s.draining.Load():
+		s.respondInLoop(c, cmd, wire.NewResponse(cmd, wire.SystemBusy,
+			"[REJECTREQUEST]system busy, start flow control for a while, the server is shutting down"))
+	case e.class == Send && s.cfg.Busy != nil && s.cfg.Busy():
+		s.respondInLoop(c, cmd, wire.NewResponse(cmd, wire.SystemBusy, "[REJECTREQUEST]system busy, start flow control for a while"))
+	case !s.queues[e.class].push(task{r, e.h}):
+		s.warnRateLimited("executor queue full", "class", e.class, "remote", c.remote, "code", cmd.Code)
 		s.respondInLoop(c, cmd, wire.NewResponse(cmd, wire.SystemBusy,
 			fmt.Sprintf("[OVERLOAD]system busy, start flow control for a while, %s queue is full", e.class)))
 	}
@@ -281,15 +370,15 @@ func (s *Server) respondInLoop(c *Conn, req, resp *wire.Command) {
 	bb.B = resp.AppendFrame(bb.B[:0])
 	_, _ = c.gc.Write(bb.B)
 	bytebufferpool.Put(bb)
+	c.checkPending(c.gc)
 }
 
-func (s *Server) work(q chan task) {
+func (s *Server) work(q *workQueue) {
 	defer s.wg.Done()
-	for t := range q {
-		if s.cfg.MaxWait > 0 && time.Since(t.r.Arrived) > s.cfg.MaxWait*25 {
-			_ = t.r.Conn.Reply(t.r.Cmd, wire.NewResponse(t.r.Cmd, wire.SystemBusy,
-				fmt.Sprintf("[TIMEOUT_CLEAN_QUEUE]broker busy, start flow control for a while, period in queue: %dms", time.Since(t.r.Arrived).Milliseconds())))
-			continue
+	for {
+		t, ok := q.pop()
+		if !ok {
+			return
 		}
 		// A request runs even if its connection has closed since it
 		// arrived (a oneway offset commit followed by a close); only the
@@ -299,6 +388,80 @@ func (s *Server) work(q chan task) {
 			_ = t.r.Conn.Reply(t.r.Cmd, resp)
 		}
 	}
+}
+
+// sweepEvery is how often queues are checked for requests that waited too
+// long (Java's BrokerFastFailure runs every 10 ms).
+const sweepEvery = 10 * time.Millisecond
+
+// sweep answers queued requests that waited past their class's MaxWait,
+// or every queued send while the store is congested, and closes idle
+// connections.
+func (s *Server) sweep() {
+	defer s.sweepWG.Done()
+	t := time.NewTicker(sweepEvery)
+	defer t.Stop()
+	idleEvery := min(max(s.cfg.IdleTimeout/4, sweepEvery), time.Second)
+	lastIdle := time.Now()
+	var expired []task
+	for {
+		select {
+		case <-s.sweeping:
+			return
+		case now := <-t.C:
+			if q := s.queues[Send]; s.cfg.Busy != nil && q.size() > 0 && s.cfg.Busy() {
+				expired = q.drain(expired[:0])
+				s.rejectQueued(expired, q, now, "[PCBUSY_CLEAN_QUEUE]broker busy, start flow control for a while, period in queue: %dms, size of queue: %d")
+			}
+			for class := Send; class < numClasses; class++ {
+				q, wait := s.queues[class], s.cfg.Pools[class].MaxWait
+				if wait <= 0 {
+					continue
+				}
+				expired = q.expire(now.Add(-wait), expired[:0])
+				s.rejectQueued(expired, q, now, "[TIMEOUT_CLEAN_QUEUE]broker busy, start flow control for a while, period in queue: %dms, size of queue: %d")
+			}
+			if s.cfg.IdleTimeout > 0 && now.Sub(lastIdle) >= idleEvery {
+				lastIdle = now
+				s.closeIdle(now)
+			}
+		}
+	}
+}
+
+// rejectQueued answers requests taken off a queue with SYSTEM_BUSY.
+func (s *Server) rejectQueued(ts []task, q *workQueue, now time.Time, format string) {
+	if len(ts) == 0 {
+		return
+	}
+	size := q.size()
+	for _, t := range ts {
+		_ = t.r.Conn.Reply(t.r.Cmd, wire.NewResponse(t.r.Cmd, wire.SystemBusy,
+			fmt.Sprintf(format, now.Sub(t.r.Arrived).Milliseconds(), size)))
+	}
+	s.warnRateLimited("flow control: queued requests answered SYSTEM_BUSY", "count", len(ts), "code", ts[0].r.Cmd.Code, "remark", format[:strings.IndexByte(format, ']')+1])
+}
+
+// closeIdle closes connections silent for IdleTimeout (Netty's
+// IdleStateHandler ALL_IDLE in Java's NettyRemotingServer).
+func (s *Server) closeIdle(now time.Time) {
+	limit := now.Add(-s.cfg.IdleTimeout).UnixNano()
+	for _, c := range s.Conns() {
+		if c.lastActive.Load() < limit && !c.closed.Load() {
+			s.log.Info("closing idle connection", "remote", c.remote, "idle", s.cfg.IdleTimeout)
+			_ = c.Close()
+		}
+	}
+}
+
+// warnRateLimited logs a warning at most once a second per server.
+func (s *Server) warnRateLimited(msg string, args ...any) {
+	now := time.Now().UnixNano()
+	last := s.warned.Load()
+	if now-last < int64(time.Second) || !s.warned.CompareAndSwap(last, now) {
+		return
+	}
+	s.log.Warn(msg, args...)
 }
 
 // run calls a handler, turning a panic into SYSTEM_ERROR.

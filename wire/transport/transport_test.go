@@ -15,6 +15,12 @@ import (
 
 func startEcho(t *testing.T) (string, *Server) {
 	t.Helper()
+	return startEchoWith(t, nil)
+}
+
+// startEchoWith starts the echo server with its config adjusted by adjust.
+func startEchoWith(t *testing.T, adjust func(*ServerConfig), logs ...*slog.Logger) (string, *Server) {
+	t.Helper()
 	echo := func(r *Request) *wire.Command {
 		resp := wire.NewResponse(r.Cmd, wire.Success, "")
 		resp.Ext = append(resp.Ext, wire.Field{Key: "echo", Value: r.Cmd.ExtValue("v")})
@@ -26,7 +32,15 @@ func startEcho(t *testing.T) (string, *Server) {
 		{Code: wire.GetRouteinfoByTopic, Handler: echo, Class: Inline},
 		{Code: wire.HeartBeat, Handler: func(r *Request) *wire.Command { panic("boom") }, Class: Heartbeat},
 	})
-	srv := NewServer(DefaultServerConfig("test"), router, slog.New(slog.DiscardHandler))
+	cfg := DefaultServerConfig("test")
+	if adjust != nil {
+		adjust(&cfg)
+	}
+	log := slog.New(slog.DiscardHandler)
+	if len(logs) > 0 {
+		log = logs[0]
+	}
+	srv := NewServer(cfg, router, log)
 	addr := fmt.Sprintf("127.0.0.1:%d", testutil.FreePort(t, 0))
 	if err := srv.Start(addr); err != nil {
 		t.Fatal(err)
