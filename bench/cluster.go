@@ -101,7 +101,7 @@ func (c *cluster) client(ctx context.Context, addr string, i int) (*transport.Cl
 	return cl, nil
 }
 
-// invoke sends req on a short-lived connection to addr.
+// invokeOnce sends req on a short-lived connection to addr.
 func (c *cluster) invokeOnce(ctx context.Context, addr string, req *wire.Command) (*wire.Command, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()

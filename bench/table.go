@@ -148,6 +148,7 @@ func CompareTable(dir string, w io.Writer) error {
 		{label: "  p99 send latency", unit: "ms", vals: p99("async1k"), goal: "<= 0.5x"},
 		{label: "consume from a " + backlog, unit: "msg/s", vals: tps("backlog"), goal: ">= 2x"},
 		{label: "end-to-end p99" + rate, unit: "ms", vals: p99("e2e"), goal: "<= 0.5x"},
+		{label: "  delivered", unit: "msg/s", vals: tps("e2e"), goal: ""},
 		{label: many + ", 1 KiB, 64 sync senders", unit: "msg/s", vals: tps("q10k"), goal: ">= 2x"},
 		{label: "  p99 send latency", unit: "ms", vals: p99("q10k"), goal: "<= 0.5x"},
 		{label: "SYNC_FLUSH 1 KiB, 64 sync senders", unit: "msg/s", vals: sync1, goal: ">= 2x"},
