@@ -21,6 +21,7 @@ type Config struct {
 	ListenHost                  string        `conf:"bindAddress"`
 	ListenPort                  int           `conf:"listenPort"`
 	HAListenPort                int           `conf:"haListenPort"`
+	GrpcServerPort              int           `conf:"grpcServerPort"` // the RocketMQ 5 gRPC endpoint (Apache proxy's key); 0 disables it
 	StorePathRootDir            string        `conf:"storePathRootDir"`
 	StorePathCommitLog          string        `conf:"storePathCommitLog"`
 	MappedFileSizeCommitLog     int64         `conf:"mappedFileSizeCommitLog"`
@@ -103,6 +104,7 @@ func DefaultConfig() Config {
 		BrokerName:                  "broker-a",
 		BrokerID:                    0,
 		ListenPort:                  10911,
+		GrpcServerPort:              8081,
 		StorePathRootDir:            "data",
 		MappedFileSizeCommitLog:     1 << 30,
 		MappedFileSizeConsumeQueue:  300000 * 20,
@@ -177,6 +179,9 @@ func (c *Config) Validate() error {
 	}
 	if c.ListenPort <= 2 || c.ListenPort > 65535 {
 		errs = append(errs, fmt.Errorf("listenPort %d out of range", c.ListenPort))
+	}
+	if c.GrpcServerPort < 0 || c.GrpcServerPort > 65535 {
+		errs = append(errs, fmt.Errorf("grpcServerPort %d out of range", c.GrpcServerPort))
 	}
 	switch c.FlushDiskType {
 	case "ASYNC_FLUSH", "SYNC_FLUSH":

@@ -18,6 +18,7 @@ import (
 	"github.com/booster-mq/booster/broker"
 	"github.com/booster-mq/booster/compat"
 	"github.com/booster-mq/booster/namesrv"
+	"github.com/booster-mq/booster/proxy"
 )
 
 // version is set by the Makefile.
@@ -161,8 +162,16 @@ func runBroker(c *cli.Context) error {
 		b.Close()
 		return err
 	}
+	gs, err := proxy.StartFor(b, log)
+	if err != nil {
+		b.Close()
+		return err
+	}
 	log.Info(fmt.Sprintf("The broker[%s, %s] boot success. serializeType=JSON and name server is %s", cfg.BrokerName, b.Addr(), cfg.NamesrvAddr))
 	waitSignal(log)
+	if gs != nil {
+		gs.Close()
+	}
 	return b.Close()
 }
 
@@ -203,8 +212,21 @@ func runStandalone(c *cli.Context) error {
 		ns.Close()
 		return err
 	}
-	log.Info("booster standalone ready", "namesrv", ns.Addr(), "broker", b.Addr(), "store", bcfg.StorePathRootDir)
+	gs, err := proxy.StartFor(b, log)
+	if err != nil {
+		b.Close()
+		ns.Close()
+		return err
+	}
+	grpcAddr := ""
+	if gs != nil {
+		grpcAddr = gs.Addr()
+	}
+	log.Info("booster standalone ready", "namesrv", ns.Addr(), "broker", b.Addr(), "grpc", grpcAddr, "store", bcfg.StorePathRootDir)
 	waitSignal(log)
+	if gs != nil {
+		gs.Close()
+	}
 	err = b.Close()
 	ns.Close()
 	return err

@@ -22,6 +22,7 @@ import (
 	"github.com/booster-mq/booster/broker"
 	"github.com/booster-mq/booster/internal/testutil"
 	"github.com/booster-mq/booster/namesrv"
+	"github.com/booster-mq/booster/proxy"
 	"github.com/booster-mq/booster/wire"
 	"github.com/booster-mq/booster/wire/transport"
 )
@@ -40,6 +41,7 @@ type Cluster struct {
 	extra  map[string]string
 	ns     *namesrv.Server
 	broker *broker.Broker
+	grpc   *proxy.Server
 	proc   *exec.Cmd
 	nsPort int
 	bPort  int
@@ -81,6 +83,7 @@ func (c *Cluster) conf() map[string]string {
 		"storePathRootDir":         filepath.Join(c.dir, "store"),
 		"mappedFileSizeCommitLog":  fmt.Sprint(64 << 20),
 		"registerNameServerPeriod": "10000",
+		"grpcServerPort":           "0", // tests that want gRPC pass a free port
 	}
 	for k, v := range c.extra {
 		m[k] = v
@@ -135,6 +138,11 @@ func (c *Cluster) start() {
 		time.Sleep(time.Duration(attempt) * 200 * time.Millisecond)
 	}
 	c.broker = b
+	gs, err := proxy.StartFor(b, log)
+	if err != nil {
+		t.Fatalf("start grpc endpoint: %v", err)
+	}
+	c.grpc = gs
 	c.waitRegistered()
 }
 
@@ -187,6 +195,10 @@ func (c *Cluster) waitRegistered() {
 // StopBroker stops the broker (cleanly, or with SIGKILL for a subprocess
 // when kill is set), keeping its store.
 func (c *Cluster) StopBroker(kill bool) {
+	if c.grpc != nil {
+		c.grpc.Close()
+		c.grpc = nil
+	}
 	if c.broker != nil {
 		if err := c.broker.Close(); err != nil {
 			c.t.Errorf("close broker: %v", err)
