@@ -12,6 +12,10 @@ import (
 
 // Config holds a broker's settings under their broker.conf keys.
 type Config struct {
+	// RemotingConfig holds the server and flow-control keys
+	// (server_config.go).
+	RemotingConfig
+
 	BrokerClusterName           string        `conf:"brokerClusterName"`
 	BrokerName                  string        `conf:"brokerName"`
 	BrokerID                    int64         `conf:"brokerId"`
@@ -100,6 +104,8 @@ type Config struct {
 // DefaultConfig returns Apache's defaults, with the store under ./data.
 func DefaultConfig() Config {
 	return Config{
+		RemotingConfig: DefaultRemotingConfig(),
+
 		BrokerClusterName:           "DefaultCluster",
 		BrokerName:                  "broker-a",
 		BrokerID:                    0,

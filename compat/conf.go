@@ -13,10 +13,27 @@ import (
 // is key, parsing value the way Java's MixAll.properties2Object does for the
 // field's type. It reports whether the key is known.
 // time.Duration fields are given in milliseconds, as Java's *Millis keys are.
+// The fields of an embedded struct without a tag count as dst's own.
 func SetConf(dst any, key, value string) (bool, error) {
-	v := reflect.ValueOf(dst).Elem()
+	return setConf(reflect.ValueOf(dst).Elem(), key, value)
+}
+
+// embedded reports whether field i of t is an untagged embedded struct
+// whose conf keys belong to t.
+func embedded(t reflect.Type, i int) bool {
+	sf := t.Field(i)
+	return sf.Anonymous && sf.Type.Kind() == reflect.Struct && sf.Tag.Get("conf") == ""
+}
+
+func setConf(v reflect.Value, key, value string) (bool, error) {
 	t := v.Type()
 	for i := 0; i < t.NumField(); i++ {
+		if embedded(t, i) {
+			if known, err := setConf(v.Field(i), key, value); known {
+				return known, err
+			}
+			continue
+		}
 		if t.Field(i).Tag.Get("conf") != key {
 			continue
 		}
@@ -60,10 +77,16 @@ func SetConf(dst any, key, value string) (bool, error) {
 // ConfProperties lists every `conf`-tagged field of the struct pointed to
 // by src as key=value pairs in field order (durations in milliseconds).
 func ConfProperties(src any) []Property {
-	v := reflect.ValueOf(src).Elem()
+	return confProperties(reflect.ValueOf(src).Elem(), nil)
+}
+
+func confProperties(v reflect.Value, out []Property) []Property {
 	t := v.Type()
-	var out []Property
 	for i := 0; i < t.NumField(); i++ {
+		if embedded(t, i) {
+			out = confProperties(v.Field(i), out)
+			continue
+		}
 		key := t.Field(i).Tag.Get("conf")
 		if key == "" {
 			continue

@@ -6,8 +6,14 @@ import (
 	"time"
 )
 
+// confInner is embedded in confProbe: its keys are confProbe's.
+type confInner struct {
+	E int `conf:"e"`
+}
+
 // confProbe has one field of every kind SetConf handles.
 type confProbe struct {
+	confInner
 	S  string        `conf:"s"`
 	B  bool          `conf:"b"`
 	I  int           `conf:"i"`
@@ -28,6 +34,12 @@ func TestSetConfRejectsOverflow(t *testing.T) {
 	if _, err := SetConf(&p, "d", "1500"); err != nil || p.D != 1500*time.Millisecond {
 		t.Fatalf("d=1500: %v %v", p.D, err)
 	}
+	if known, err := SetConf(&p, "e", "7"); !known || err != nil || p.E != 7 {
+		t.Fatalf("embedded e=7: %v %v %+v", known, err, p)
+	}
+	if props := ConfProperties(&p); props[0].Key != "e" || props[0].Value != "7" || len(props) != 8 {
+		t.Fatalf("ConfProperties: %+v", props)
+	}
 }
 
 // FuzzSetConf sets one key of every kind from fuzzed text: no panic, and a
@@ -37,7 +49,7 @@ func FuzzSetConf(f *testing.F) {
 	for _, v := range []string{"true", "FALSE", "1", " 42 ", "-1", "2147483648", "9223372036854775807", "1e3", "NaN", "0x10", "", "abc"} {
 		f.Add(uint8(0), v)
 	}
-	keys := []string{"s", "b", "i", "i32", "i64", "d", "f"}
+	keys := []string{"s", "b", "i", "i32", "i64", "d", "f", "e"}
 	f.Fuzz(func(t *testing.T, k uint8, value string) {
 		key := keys[int(k)%len(keys)]
 		var p confProbe
