@@ -20,9 +20,13 @@ package broker
 //     idle queues are answered from their last message's time). putTps is
 //     "tps10s tps60s tps600s" over the same counts, as Java's sampled
 //     windows are.
-//  4. The get side (msgGetTotal*, getTransferredTps) is not counted by
-//     Booster yet and reads 0; the keys are present because Java's
-//     clusterList -m parses them together with the put keys.
+//  4. The get side comes from the get counters (get_stats.go):
+//     msgGetTotalTodayNow is every message pulls and pops returned since
+//     the broker started, msgGetTotalTodayMorning and
+//     msgGetTotalYesterdayMorning that total at the last two local
+//     midnights (0 before the broker lived through one), as Java's
+//     BrokerStats keeps them; getTransferredTps is "tps10s tps60s tps600s"
+//     of the same count.
 //  5. earliestMessageTimeStamp is the store time of the first record of the
 //     commit log (-1 when empty); commitLogMinOffset/MaxOffset,
 //     remainHowManyDataToFlush; commitLogDiskRatio (and one
@@ -86,10 +90,11 @@ func (b *Broker) runtimeInfo(now time.Time) map[string]string {
 		tps += d(float64(total-before[2+i]) / float64(w))
 	}
 	m["putTps"] = tps
-	for _, k := range []string{"msgGetTotalYesterdayMorning", "msgGetTotalTodayMorning", "msgGetTotalTodayNow"} {
-		m[k] = "0"
-	}
-	m["getTransferredTps"] = "0.0 0.0 0.0"
+	got, gotMorning, gotYesterday, getTps := b.gets.totals(now, putWindows[:]...)
+	m["msgGetTotalYesterdayMorning"] = i64(gotYesterday)
+	m["msgGetTotalTodayMorning"] = i64(gotMorning)
+	m["msgGetTotalTodayNow"] = i64(got)
+	m["getTransferredTps"] = d(getTps[0]) + " " + d(getTps[1]) + " " + d(getTps[2])
 
 	minPhy, maxPhy := b.store.MinPhyOffset(), b.store.MaxPhyOffset()
 	m["commitLogMinOffset"] = i64(minPhy)

@@ -13,10 +13,13 @@ package broker
 //     after now minus the window (a binary search over the consume queue,
 //     as SEARCH_OFFSET_BY_TIMESTAMP does), so nothing is counted on the
 //     send path and the figures survive a restart.
-//  2. Every other statistic (TOPIC_PUT_SIZE, GROUP_GET_NUMS, ...) and an
-//     unknown topic answer 1 "The stats <name> <key> not exist", Java's
-//     answer for a statistic the broker has not recorded; mqadmin statsAll
-//     then prints 0 for it, as Apache's does.
+//  2. GROUP_GET_NUMS with "topic@group" as key is answered from the get
+//     counters (get_stats.go): messages pulls and pops returned to the
+//     group from the topic in the last minute, hour and day.
+//  3. Every other statistic (TOPIC_PUT_SIZE, ...), an unknown topic and a
+//     topic@group nothing was ever returned to answer 1 "The stats <name>
+//     <key> not exist", Java's answer for a statistic the broker has not
+//     recorded; mqadmin statsAll then prints 0 for it, as Apache's does.
 //
 // Response: 0 with body BrokerStatsData
 // {"statsDay":{"avgpt","sum","tps"},"statsHour":{…},"statsMinute":{…}}:
@@ -31,6 +34,7 @@ package broker
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/booster-mq/booster/codec"
@@ -38,8 +42,11 @@ import (
 	"github.com/booster-mq/booster/wire/transport"
 )
 
-// statsTopicPutNums is BrokerStatsManager.TOPIC_PUT_NUMS.
-const statsTopicPutNums = "TOPIC_PUT_NUMS"
+// Statistics names of BrokerStatsManager.
+const (
+	statsTopicPutNums = "TOPIC_PUT_NUMS"
+	statsGroupGetNums = "GROUP_GET_NUMS"
+)
 
 // statsWindow is one BrokerStatsItem of BrokerStatsData.
 type statsWindow struct {
@@ -56,6 +63,16 @@ func (b *Broker) viewBrokerStatsData(r *transport.Request) *wire.Command {
 		return wire.NewResponse(r.Cmd, wire.SystemError, err.Error())
 	}
 	notExist := wire.NewResponse(r.Cmd, wire.SystemError, fmt.Sprintf("The stats <%s> <%s> not exist", name, key))
+	if name == statsGroupGetNums {
+		topic, group, _ := strings.Cut(key, "@")
+		minute, hour, day, ok := b.gets.group(topic, group, time.Now())
+		if !ok {
+			return notExist
+		}
+		resp := wire.NewResponse(r.Cmd, wire.Success, "")
+		resp.Body = encodeBrokerStatsData(minute, hour, day)
+		return resp
+	}
 	if name != statsTopicPutNums {
 		return notExist
 	}

@@ -44,4 +44,27 @@ func TestViewBrokerStatsData(t *testing.T) {
 		t.Errorf("remark %q", resp.Remark)
 	}
 	call(t, adm, adminReq(wire.ViewBrokerStatsData, "statsName", "TOPIC_PUT_NUMS", "statsKey", "NoSuchTopic"), wire.SystemError)
+
+	// GROUP_GET_NUMS and the runtime info's get totals count what pulls
+	// returned: one pull of queue 0's 3 messages by g.
+	pull := adminReq(wire.PullMessage, "consumerGroup", "g", "topic", "StT", "queueId", "0", "queueOffset", "0",
+		"maxMsgNums", "32", "sysFlag", "4", "commitOffset", "0", "suspendTimeoutMillis", "0", "subscription", "*", "subVersion", "0")
+	call(t, adm, pull, wire.Success)
+	resp = call(t, adm, adminReq(wire.ViewBrokerStatsData, "statsName", "GROUP_GET_NUMS", "statsKey", "StT@g"), wire.Success)
+	d = struct {
+		StatsDay    item `json:"statsDay"`
+		StatsHour   item `json:"statsHour"`
+		StatsMinute item `json:"statsMinute"`
+	}{}
+	if err := json.Unmarshal(resp.Body, &d); err != nil {
+		t.Fatalf("%s: %v", resp.Body, err)
+	}
+	if d.StatsMinute.Sum != 3 || d.StatsHour.Sum != 3 || d.StatsDay.Sum != 3 || d.StatsMinute.Avgpt != 3 || d.StatsMinute.Tps != 3.0/60 {
+		t.Errorf("GROUP_GET_NUMS %s", resp.Body)
+	}
+	var kv struct{ Table map[string]string }
+	decodeBody(t, call(t, adm, adminReq(wire.GetBrokerRuntimeInfo), wire.Success), &kv)
+	if kv.Table["msgGetTotalTodayNow"] != "3" || kv.Table["msgGetTotalTodayMorning"] != "0" || kv.Table["msgPutTotalTodayNow"] != "5" {
+		t.Errorf("runtime info get totals: %v", kv.Table)
+	}
 }

@@ -359,6 +359,7 @@ func (b *Broker) popFromQueue(bt *popBatch, topic string, queueID int32) {
 	b.pop.state.add(q, offsets, popInflight{popTime: bt.popTime, invisible: h.invisibleTime, reviveQid: bt.reviveQid})
 	b.pop.ensureOnDisk(q)
 	b.offsets.commit(topic, h.group, queueID, res.NextBeginOffset)
+	b.gets.add(topic, h.group, len(res.Records), bt.popTime)
 	bt.addRecords(b, res, topic, queueID, offset, offsets)
 }
 

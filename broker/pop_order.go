@@ -146,5 +146,6 @@ func (b *Broker) popOrderlyFromQueue(bt *popBatch, q *popQueue) {
 		}
 	}
 	bt.orderInfo = appendQueueOrderCountInfo(bt.orderInfo, k.topic, k.queueID, max(minCount, 0))
+	b.gets.add(k.topic, h.group, len(res.Records), bt.popTime)
 	bt.addRecords(b, res, k.topic, k.queueID, offset, offsets)
 }

@@ -128,6 +128,7 @@ func (b *Broker) pull(r *transport.Request, h *codec.PullMessageRequestHeader, f
 		res.Release()
 		return resp
 	}
+	b.gets.add(h.Topic, h.ConsumerGroup, len(res.Records), time.Now().UnixMilli())
 	if req.IsOneway() {
 		res.Release()
 		return nil
