@@ -129,7 +129,7 @@ func New(cfg Config, log *slog.Logger) (*Broker, error) {
 		_ = st.Close()
 		return nil, err
 	}
-	b.server = transport.NewServer(transport.DefaultServerConfig("broker"), transport.NewRouter(b.routes()), log)
+	b.server = transport.NewServer(b.serverConfig(), transport.NewRouter(b.routes()), log)
 	b.server.OnConnClose(b.connClosed)
 	return b, nil
 }
@@ -215,19 +215,20 @@ func (b *Broker) flushLoop() {
 	}
 }
 
-// scanLoop drops clients silent for 120 s, as Java's ClientHousekeepingService does.
+// scanLoop drops clients silent for channelExpiredTimeout (120 s), as
+// Java's ClientHousekeepingService does.
 func (b *Broker) scanLoop() {
 	defer b.wg.Done()
-	t := time.NewTicker(10 * time.Second)
+	t := time.NewTicker(b.conf().clientScanPeriod())
 	defer t.Stop()
 	for {
 		select {
 		case <-b.stop:
 			return
 		case now := <-t.C:
-			groups, conns := b.clients.expire(120*time.Second, now)
+			groups, conns := b.clients.expire(b.conf().ChannelExpiredTimeout, now)
 			for _, c := range conns {
-				b.log.Info("closing idle client channel", "remote", c.RemoteAddr())
+				b.log.Warn("SCAN: remove expired channel", "remote", c.RemoteAddr(), "channelExpiredTimeout", b.conf().ChannelExpiredTimeout)
 				c.Close()
 			}
 			for _, g := range groups {
