@@ -165,6 +165,12 @@ func (a *admin) runningInfo(group, clientID string, jstack bool) (*runningInfo, 
 		if err != nil {
 			return nil, err
 		}
+		if len(resp.Body) == 0 {
+			// The Go client answers SUCCESS without a body when it cannot
+			// encode its statistics (a NaN rate in its first second); Java
+			// reports the code and remark.
+			return nil, &codeError{addr: addr, code: resp.ResponseCode(), remark: resp.Remark}
+		}
 		return decodeRunningInfo(resp.Body)
 	}
 	return nil, fmt.Errorf("no broker in the route of %s", compat.RetryTopic(group))
