@@ -202,8 +202,13 @@ func TestConsumerStatus(t *testing.T) {
 	before := consumed.Load()
 	matchLines(t, okClient(t, c, "queryMsgByUniqueKey", "-t", "CstT", "-i", uniq, "-g", "CstG", "-d", clientID),
 		q("ConsumeMessageDirectlyResult [order=false, autoCommit=true, consumeResult=CR_SUCCESS, remark=, spentTimeMills=")+`\d+\]`)
-	if consumed.Load() != before+1 {
-		t.Errorf("consumed %d, want %d", consumed.Load(), before+1)
+	// So does queryMsgById -g -d, by offset id.
+	if out := okClient(t, c, "queryMsgById", "-t", "CstT", "-i", id, "-g", "CstG", "-d", clientID); !strings.HasPrefix(out,
+		"ConsumeMessageDirectlyResult [order=false, autoCommit=true, consumeResult=CR_SUCCESS, remark=, spentTimeMills=") {
+		t.Errorf("queryMsgById -g -d: %q", out)
+	}
+	if consumed.Load() != before+2 {
+		t.Errorf("consumed %d, want %d", consumed.Load(), before+2)
 	}
 
 	fails(t, c, "CODE: 1", "consumerStatus", "-g", "CstG", "-i", "10.9.9.9@nobody")

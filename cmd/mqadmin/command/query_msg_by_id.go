@@ -6,8 +6,10 @@ package command
 // other id is a unique key, looked up with QUERY_MESSAGE on the brokers
 // of the topic's route. The body is written to BodyDir/<msgId>.
 //
-// -g/-d (consume the message directly on a client) and -s (resend) are
-// not supported yet.
+// With -g and -d each message is instead pushed to that client of the
+// group (CONSUME_MESSAGE_DIRECTLY, as queryMsgByUniqueKey -g -d) and the
+// client's ConsumeMessageDirectlyResult printed. -s (resend) is not
+// supported yet.
 
 import (
 	"errors"
@@ -41,7 +43,7 @@ func queryMsgByID() spec {
 		required: []string{"t", "i"},
 		run: func(x *ctx) error {
 			if x.IsSet("g") && x.IsSet("d") {
-				return errors.New("consuming a message directly on a client (-g/-d) is not supported yet")
+				return pushMsgs(x, x.trimmed("g"), x.trimmed("d"), x.trimmed("t"), strings.Split(x.trimmed("i"), ","))
 			}
 			if x.IsSet("s") {
 				return errors.New("resending a message (-s) is not supported yet")
@@ -62,6 +64,30 @@ func queryMsgByID() spec {
 			return nil
 		},
 	}
+}
+
+// pushMsgs is QueryMsgByIdSubCommand.pushMsg for each id: check that the
+// client is a push consumer, then have it consume the message.
+func pushMsgs(x *ctx, group, clientID, topic string, ids []string) error {
+	for _, id := range ids {
+		if id = strings.TrimSpace(id); id == "" {
+			continue
+		}
+		info, err := x.adm.runningInfo(group, clientID, false)
+		if err != nil {
+			return err
+		}
+		if !info.push() {
+			x.printf("this %s client is not push consumer ,not support direct push \n", clientID)
+			return fmt.Errorf("client %s of %s is not a push consumer", clientID, group)
+		}
+		res, err := x.adm.consumeMessageDirectly(group, clientID, topic, id)
+		if err != nil {
+			return err
+		}
+		x.printf("%s", res)
+	}
+	return nil
 }
 
 // queryMessage is MQAdminImpl's lookup: by offset id, else by unique key.
