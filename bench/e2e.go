@@ -66,7 +66,8 @@ func RunE2E(ctx context.Context, cfg ProducerConfig, group string, drain time.Du
 	}
 	precs := newRecorders(min(cfg.senders(), 256))
 	prep := newReporter(precs, cfg.Interval, cfg.Warmup, nil, 0, "send")
-	runSenders(ctx, &cfg, s, precs, prep)
+	var errs errorSamples
+	runSenders(ctx, &cfg, s, precs, prep, &errs)
 	s.close()
 	sent := prep.all
 
@@ -82,5 +83,6 @@ func RunE2E(ctx context.Context, cfg ProducerConfig, group string, drain time.Du
 	sum.Send = &send
 	sum.Sent = sent
 	sum.Errors += prep.errs
+	sum.ErrorSamples = errs.list()
 	return sum, nil
 }

@@ -42,8 +42,11 @@ func RunProducer(ctx context.Context, cfg ProducerConfig) (*Summary, error) {
 	defer s.close()
 	recs := newRecorders(min(cfg.senders(), 256))
 	rep := newReporter(recs, cfg.Interval, cfg.Warmup, cfg.Out, cfg.WatchPID, "send")
-	end := runSenders(ctx, &cfg, s, recs, rep)
-	return rep.summary("producer", cfg.Client, cfg.configMap(), end), nil
+	var errs errorSamples
+	end := runSenders(ctx, &cfg, s, recs, rep, &errs)
+	sum := rep.summary("producer", cfg.Client, cfg.configMap(), end)
+	sum.ErrorSamples = errs.list()
+	return sum, nil
 }
 
 // prepareTopic creates the topic with n queues per broker.
@@ -62,8 +65,9 @@ type sender interface {
 }
 
 // runSenders runs cfg.senders() workers calling s until the run ends and
-// returns the end time; the reporter has finished when it returns.
-func runSenders(ctx context.Context, cfg *ProducerConfig, s sender, recs recorders, rep *reporter) time.Time {
+// returns the end time; the reporter has finished when it returns. Send
+// errors are sampled into errs.
+func runSenders(ctx context.Context, cfg *ProducerConfig, s sender, recs recorders, rep *reporter, errs *errorSamples) time.Time {
 	if cfg.Duration > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, cfg.Duration)
@@ -93,6 +97,7 @@ func runSenders(ctx context.Context, cfg *ProducerConfig, s sender, recs recorde
 				lat := time.Since(t0)
 				if err != nil {
 					rec.fail(int(k))
+					errs.add(err)
 					// a broken connection or a busy broker: do not spin
 					select {
 					case <-ctx.Done():

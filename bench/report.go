@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -134,11 +135,39 @@ type Summary struct {
 	Send *Latency `json:"send,omitempty"`
 	// Sent is what the producer of an e2e run sent in total.
 	Sent uint64 `json:"sent,omitempty"`
+	// ErrorSamples holds the first distinct error texts (at most
+	// maxErrorSamples).
+	ErrorSamples []string `json:"error_samples,omitempty"`
 	// RSSMaxKiB and RSSLastKiB are the watched process's peak and last
 	// sampled VmRSS (0 when no process is watched).
 	RSSMaxKiB  int64      `json:"rss_max_kib,omitempty"`
 	RSSLastKiB int64      `json:"rss_last_kib,omitempty"`
 	Intervals  []Interval `json:"intervals"`
+}
+
+// maxErrorSamples caps Summary.ErrorSamples.
+const maxErrorSamples = 5
+
+// errorSamples keeps the first distinct error texts of a run. Safe for
+// concurrent use; errors are rare, so one mutex is enough.
+type errorSamples struct {
+	mu   sync.Mutex
+	seen []string
+}
+
+func (e *errorSamples) add(err error) {
+	msg := err.Error()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if len(e.seen) < maxErrorSamples && !slices.Contains(e.seen, msg) {
+		e.seen = append(e.seen, msg)
+	}
+}
+
+func (e *errorSamples) list() []string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return slices.Clone(e.seen)
 }
 
 // reporter drains the recorders every period, prints a line per period and
@@ -309,6 +338,9 @@ func (s *Summary) WriteText(w io.Writer) error {
 	}
 	if s.Sent > 0 {
 		b = fmt.Appendf(b, "sent %d, received %d\n", s.Sent, s.Total)
+	}
+	for _, e := range s.ErrorSamples {
+		b = fmt.Appendf(b, "error: %s\n", e)
 	}
 	if s.RSSMaxKiB > 0 {
 		b = fmt.Appendf(b, "watched RSS: max %.1f MiB, last %.1f MiB\n", float64(s.RSSMaxKiB)/1024, float64(s.RSSLastKiB)/1024)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -115,6 +116,17 @@ func TestSummaryOutput(t *testing.T) {
 	if !strings.Contains(js.String(), `"p999_ms"`) || !strings.Contains(js.String(), `"tps"`) {
 		t.Errorf("JSON field names changed:\n%s", js.String())
 	}
+}
+
+func TestErrorSamplesKeepFirstDistinct(t *testing.T) {
+	var e errorSamples
+	for i := range 20 {
+		e.add(fmt.Errorf("error %d", i%7))
+	}
+	got := e.list()
+	equal(t, len(got), maxErrorSamples)
+	equal(t, got[0], "error 0")
+	equal(t, got[4], "error 4")
 }
 
 func TestBudget(t *testing.T) {
@@ -233,6 +245,7 @@ func TestCompareTable(t *testing.T) {
 	write("apache-q10k", sum(10, 100, 0))
 	e := sum(100, 1, 0)
 	e.Errors = 7
+	e.ErrorSamples = []string{"bench: send: SYSTEM_BUSY [PCBUSY_CLEAN_QUEUE]"}
 	write("booster-e2e", e)
 	var out bytes.Buffer
 	if err := CompareTable(dir, &out); err != nil {
@@ -249,7 +262,7 @@ func TestCompareTable(t *testing.T) {
 		"end-to-end p99 at 10000 msg/s",
 		"10000 queues, 1 KiB",
 		"missing apache results:",
-		"warning: booster e2e: 7 failed messages",
+		"warning: booster e2e: 7 failed messages (of 0 ok), e.g. bench: send: SYSTEM_BUSY [PCBUSY_CLEAN_QUEUE]",
 	} {
 		if !strings.Contains(txt, want) {
 			t.Errorf("table lacks %q:\n%s", want, txt)

@@ -50,7 +50,11 @@ func (d *compareData) summary(broker, name string) *Summary {
 		return nil
 	}
 	if s.Errors > 0 {
-		d.warnings = append(d.warnings, fmt.Sprintf("%s %s: %d failed messages (of %d ok)", broker, name, s.Errors, s.Total))
+		w := fmt.Sprintf("%s %s: %d failed messages (of %d ok)", broker, name, s.Errors, s.Total)
+		if len(s.ErrorSamples) > 0 {
+			w += ", e.g. " + s.ErrorSamples[0]
+		}
+		d.warnings = append(d.warnings, w)
 	}
 	return &s
 }
