@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/booster-mq/booster/codec"
+	"github.com/booster-mq/booster/compat"
 	"github.com/booster-mq/booster/store"
 )
 
@@ -71,9 +72,11 @@ func (g *groupTable) get(group string) (codec.SubscriptionGroupConfig, bool) {
 }
 
 // getOrCreate returns a group's config, creating it with Java's defaults
-// when auto is set; ok is false when the group is unknown and auto is off.
+// when auto is set; ok is false when the group is unknown and auto is off,
+// or its name is illegal or longer than 255 (never auto-created, as in
+// Java's findSubscriptionGroupConfig).
 func (g *groupTable) getOrCreate(group string, auto bool) (codec.SubscriptionGroupConfig, bool, error) {
-	if c, ok := g.get(group); ok || !auto {
+	if c, ok := g.get(group); ok || !auto || !autoCreatableGroup(group) {
 		return c, ok, nil
 	}
 	g.mu.Lock()
@@ -91,4 +94,18 @@ func (g *groupTable) getOrCreate(group string, auto bool) (codec.SubscriptionGro
 		return out, true, nil
 	}
 	return out, true, g.persist()
+}
+
+// autoCreatableGroup reports whether a group name may be auto-created: at
+// most 255 characters of [%|a-zA-Z0-9_-].
+func autoCreatableGroup(group string) bool {
+	if group == "" || len(group) > 255 {
+		return false
+	}
+	for i := 0; i < len(group); i++ {
+		if !compat.ValidTopicChar(group[i]) {
+			return false
+		}
+	}
+	return true
 }

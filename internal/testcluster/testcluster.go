@@ -237,3 +237,16 @@ func (c *Cluster) Stop() {
 
 // CanRestart reports whether RestartBroker works for this target.
 func (c *Cluster) CanRestart() bool { return !c.External }
+
+// Broker returns the in-process broker, or nil when the broker runs as a
+// subprocess or is external.
+func (c *Cluster) Broker() *broker.Broker { return c.broker }
+
+// PID returns the process id of the broker subprocess, or 0 when the
+// broker runs in process or is external.
+func (c *Cluster) PID() int {
+	if c.proc == nil || c.proc.Process == nil {
+		return 0
+	}
+	return c.proc.Process.Pid
+}
