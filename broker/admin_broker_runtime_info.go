@@ -34,9 +34,23 @@ package broker
 //     commitLogDirCapacity computed as Java does from the file system
 //     (-1 when the path is missing).
 //  6. The timer keys read as Java's do with the timer wheel off
-//     (timerReadBehind 0 ... timerDequeueTps 0.0). Thread-pool queue
-//     depths and page-cache lock times are not reported (the transport
-//     exposes no queue depth): clusterList shows them as unknown.
+//     (timerReadBehind 0 ... timerDequeueTps 0.0).
+//  7. Java's executor queues map to Booster's: send and EndTransaction to
+//     the send and transaction queues, pull, litePull and ack to the pull
+//     queue (Booster serves them together), query to the admin queue.
+//     Each reports <pool>ThreadPoolQueueSize, ...Capacity and
+//     ...HeadWaitTimeMills (how long the oldest queued request has
+//     waited, 0 when none waits) under Java's names; clusterList shows
+//     send and pull as #InTPS(LOAD) / #OutTPS(LOAD).
+//  8. pageCacheLockTimeMills is how long the running append has held the
+//     commit log's lock (0 while none does; clusterList's #PCWait).
+//     dispatchBehindBytes is 0 and remainTransientStoreBufferNumbs is
+//     Integer.MAX_VALUE, which is what Java reports with
+//     transientStorePoolEnable off: Booster writes consume queues and
+//     index inside the append and has no transient store pool.
+//     startAcceptSendRequestTimeStamp is 0 (Java's default; Booster has no
+//     such key). Java's put-latency and get-found/miss statistics,
+//     bootTimestamp and runtime are not reported.
 //
 // Responses: SUCCESS.
 
@@ -115,6 +129,29 @@ func (b *Broker) runtimeInfo(now time.Time) map[string]string {
 		m[k] = "0"
 	}
 	m["timerEnqueueTps"], m["timerDequeueTps"] = "0.0", "0.0"
+
+	pools := b.serverConfig().Pools
+	for _, p := range []struct {
+		size, capacity, wait string
+		class                transport.Class
+	}{
+		{"sendThreadPoolQueueSize", "sendThreadPoolQueueCapacity", "sendThreadPoolQueueHeadWaitTimeMills", transport.Send},
+		{"pullThreadPoolQueueSize", "pullThreadPoolQueueCapacity", "pullThreadPoolQueueHeadWaitTimeMills", transport.Pull},
+		{"litePullThreadPoolQueueSize", "litePullThreadPoolQueueCapacity", "litePullThreadPoolQueueHeadWaitTimeMills", transport.Pull},
+		{"ackThreadPoolQueueSize", "ackThreadPoolQueueCapacity", "ackThreadPoolQueueHeadWaitTimeMills", transport.Pull},
+		{"queryThreadPoolQueueSize", "queryThreadPoolQueueCapacity", "queryThreadPoolQueueHeadWaitTimeMills", transport.Admin},
+		{"EndTransactionQueueSize", "EndTransactionThreadPoolQueueCapacity", "", transport.Txn},
+	} {
+		m[p.size] = strconv.Itoa(b.server.QueueSize(p.class))
+		m[p.capacity] = strconv.Itoa(pools[p.class].Queue)
+		if p.wait != "" {
+			m[p.wait] = i64(b.server.QueueHeadWait(p.class, now).Milliseconds())
+		}
+	}
+	m["pageCacheLockTimeMills"] = i64(b.store.LockTimeMills())
+	m["dispatchBehindBytes"] = "0"
+	m["remainTransientStoreBufferNumbs"] = strconv.Itoa(math.MaxInt32)
+	m["startAcceptSendRequestTimeStamp"] = "0"
 	return m
 }
 

@@ -59,4 +59,15 @@ func TestGetBrokerRuntimeInfo(t *testing.T) {
 	if !strings.HasPrefix(m["commitLogDirCapacity"], "Total : ") {
 		t.Errorf("commitLogDirCapacity %q", m["commitLogDirCapacity"])
 	}
+	// clusterList's #InTPS(LOAD), #OutTPS(LOAD) and #PCWait: idle queues
+	// and no append running.
+	for _, k := range []string{"sendThreadPoolQueueSize", "sendThreadPoolQueueHeadWaitTimeMills", "pullThreadPoolQueueSize",
+		"pullThreadPoolQueueHeadWaitTimeMills", "pageCacheLockTimeMills", "dispatchBehindBytes", "EndTransactionQueueSize"} {
+		if m[k] != "0" {
+			t.Errorf("%s = %q, want 0", k, m[k])
+		}
+	}
+	if m["sendThreadPoolQueueCapacity"] != "10000" || m["remainTransientStoreBufferNumbs"] != "2147483647" {
+		t.Errorf("send queue capacity %q, transient buffers %q", m["sendThreadPoolQueueCapacity"], m["remainTransientStoreBufferNumbs"])
+	}
 }

@@ -829,6 +829,11 @@ func (x *xcheck) run(t *testing.T) {
 		if f := facts(jv); len(f) != 1 || !strings.HasPrefix(f[0], "DefaultCluster broker-a 0 "+x.broker+" V") {
 			t.Errorf("Apache's clusterList:\n%s", jv)
 		}
+		// Every column has its runtime value: a key the broker did not
+		// report shows as null (#InTPS(LOAD), #OutTPS(LOAD), #PCWait).
+		if strings.Contains(jv, "null") {
+			t.Errorf("Apache's clusterList shows values the broker did not report:\n%s", jv)
+		}
 	})
 
 	t.Run("clusterList -m", func(t *testing.T) {

@@ -28,6 +28,9 @@ func TestOSPageCacheBusy(t *testing.T) {
 	if !s.OSPageCacheBusy() {
 		t.Fatal("not busy after 1.5 s")
 	}
+	if ms := s.LockTimeMills(); ms != 1500 {
+		t.Fatalf("lock time %d ms, want 1500", ms)
+	}
 	if r := s.Put(nil, true); r.Status != PutMessageIllegal {
 		t.Fatalf("empty put: %v", r.Status)
 	}
@@ -35,6 +38,9 @@ func TestOSPageCacheBusy(t *testing.T) {
 		t.Fatalf("put while busy: %v", r.Status)
 	}
 	s.beginTimeInLock.Store(0)
+	if ms := s.LockTimeMills(); ms != 0 {
+		t.Fatalf("lock time %d ms with the lock free", ms)
+	}
 	r := mustPut(t, s, newMsg("T", 0, "c", ""))
 	if r.Offsets[0].QueueOffset != 1 {
 		t.Fatalf("queue offset %d after a refused put, want 1", r.Offsets[0].QueueOffset)

@@ -378,6 +378,17 @@ func (s *Store) OSPageCacheBusy() bool {
 	return held > s.cfg.OSPageCacheBusyTimeOutMills && held < 10000*time.Second
 }
 
+// LockTimeMills is how long the running append has held the append lock,
+// 0 while none does (Java's CommitLog.lockTimeMills, which
+// GET_BROKER_RUNTIME_INFO reports as pageCacheLockTimeMills).
+func (s *Store) LockTimeMills() int64 {
+	begin := s.beginTimeInLock.Load()
+	if begin == 0 {
+		return 0
+	}
+	return max(0, s.clock()-begin)
+}
+
 // Put appends msgs contiguously in one segment under one append lock and
 // indexes them. Each message gets the next offset of its topic queue
 // (PREPARED and ROLLBACK transaction records get 0 and no consume-queue

@@ -85,6 +85,17 @@ func (q *workQueue) drain(out []task) []task {
 	return out
 }
 
+// headWait is how long the oldest queued task has waited at now (0 when
+// the queue is empty).
+func (q *workQueue) headWait(now time.Time) time.Duration {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.n == 0 {
+		return 0
+	}
+	return max(0, now.Sub(q.buf[q.head].r.Arrived))
+}
+
 // size is the number of queued tasks.
 func (q *workQueue) size() int {
 	q.mu.Lock()

@@ -232,6 +232,17 @@ func (s *Server) QueueSize(class Class) int {
 	return s.queues[class].size()
 }
 
+// QueueHeadWait returns how long the oldest request in class's queue has
+// waited at now, 0 when the queue is empty (Java's
+// headSlowTimeMills4*ThreadPoolQueue, which GET_BROKER_RUNTIME_INFO
+// reports).
+func (s *Server) QueueHeadWait(class Class, now time.Time) time.Duration {
+	if class <= Inline || class >= numClasses || s.queues[class] == nil {
+		return 0
+	}
+	return s.queues[class].headWait(now)
+}
+
 // Conns returns a snapshot of the open connections.
 func (s *Server) Conns() []*Conn {
 	s.mu.Lock()
