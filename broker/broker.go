@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/booster-mq/booster/compat"
+	"github.com/booster-mq/booster/ha"
 	"github.com/booster-mq/booster/store"
 	"github.com/booster-mq/booster/wire/transport"
 )
@@ -55,6 +56,16 @@ type Broker struct {
 	closed  atomic.Bool
 	nsMu    sync.Mutex
 	ns      map[string]*transport.Client
+
+	// Replication (ha_replication.go, slave_synchronize.go): a master has
+	// haMaster, a slave haSlave.
+	haMaster       *ha.Master
+	haSlave        *ha.Slave
+	masterAddr     atomic.Pointer[string] // slave: the master's remoting address
+	slaveSyncNow   chan struct{}
+	slaveCommitsMu sync.Mutex
+	slaveCommits   map[string]map[int32]int64 // slave: offsets committed here, by topic@group
+	memory         int64                      // total RAM, for suggestWhichBrokerId
 }
 
 // New opens the broker's store and metadata. Call Start to serve.
@@ -66,6 +77,10 @@ func New(cfg Config, log *slog.Logger) (*Broker, error) {
 		log = slog.Default()
 	}
 	log = log.With("broker", cfg.BrokerName)
+	if !cfg.isSlave() && cfg.BrokerID != compat.MasterID {
+		log.Warn("a master's brokerId is 0; ignoring the configured one", "brokerId", cfg.BrokerID, "brokerRole", cfg.BrokerRole)
+		cfg.BrokerID = compat.MasterID
+	}
 	ip, err := netip.ParseAddr(cfg.AdvertisedIP())
 	if err != nil {
 		return nil, fmt.Errorf("brokerIP1 %q: %w", cfg.AdvertisedIP(), err)
@@ -83,6 +98,7 @@ func New(cfg Config, log *slog.Logger) (*Broker, error) {
 		stop:        make(chan struct{}),
 		ns:          map[string]*transport.Client{},
 	}
+	b.slaveSyncNow, b.memory = make(chan struct{}, 1), totalMemory()
 	b.cfg.Store(&cfg)
 	b.uniq.init(ip)
 	for _, load := range []func() error{b.topics.load, b.offsets.load, b.groups.load, b.modes.load} {
@@ -119,6 +135,10 @@ func New(cfg Config, log *slog.Logger) (*Broker, error) {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
 	b.store = st
+	if err := b.openHA(); err != nil {
+		_ = st.Close()
+		return nil, fmt.Errorf("replication: %w", err)
+	}
 	b.polls = newPullHold(b)
 	if b.pop, err = newPopService(b); err != nil {
 		_ = st.Close()
@@ -158,6 +178,10 @@ func (b *Broker) Start() error {
 	if err := b.server.Start(addrs...); err != nil {
 		return err
 	}
+	if err := b.startHA(); err != nil {
+		b.server.Stop()
+		return fmt.Errorf("HA listen: %w", err)
+	}
 	b.started.Store(true)
 	b.polls.start()
 	b.pop.start()
@@ -169,7 +193,8 @@ func (b *Broker) Start() error {
 	b.wg.Add(1)
 	go b.transactionCheckLoop()
 	b.log.Info("broker started", "listen", addrs, "advertised", b.Addr(), "namesrv", b.conf().NamesrvAddr,
-		"store", b.conf().StorePathRootDir, "flushDiskType", b.conf().FlushDiskType)
+		"store", b.conf().StorePathRootDir, "flushDiskType", b.conf().FlushDiskType,
+		"brokerRole", b.conf().BrokerRole, "brokerId", b.conf().BrokerID, "ha", b.conf().HAAddr())
 	return nil
 }
 
@@ -186,6 +211,7 @@ func (b *Broker) Close() error {
 		b.pop.stop()
 	}
 	b.wg.Wait()
+	b.closeHA()
 	b.nsMu.Lock()
 	for _, c := range b.ns {
 		c.Close()

@@ -96,6 +96,32 @@ type Config struct {
 	MaxPopPollingSize int `conf:"maxPopPollingSize"`
 	// ReviveQueueNum is the range of the reviveQid in pop handles.
 	ReviveQueueNum int `conf:"reviveQueueNum"`
+	// HAMasterAddress is the master's HA address for a slave; empty means
+	// the one the NameServer returns on registration.
+	HAMasterAddress string `conf:"haMasterAddress"`
+	// HASendHeartbeatInterval (5000 ms) and HAHousekeepingInterval
+	// (20000 ms): HA heartbeat period and idle cut-off.
+	HASendHeartbeatInterval int `conf:"haSendHeartbeatInterval"`
+	HAHousekeepingInterval  int `conf:"haHousekeepingInterval"`
+	// HATransferBatchSize is the largest HA frame (32 KiB).
+	HATransferBatchSize int `conf:"haTransferBatchSize"`
+	// HAMaxGapNotInSync (5.x) and HASlaveFallbehindMax (4.x), 256 MiB: a
+	// slave further behind makes SYNC_MASTER sends answer
+	// SLAVE_NOT_AVAILABLE. A key set away from the default wins.
+	HAMaxGapNotInSync    int64 `conf:"haMaxGapNotInSync"`
+	HASlaveFallbehindMax int64 `conf:"haSlaveFallbehindMax"`
+	// SlaveTimeout is how long a SYNC_MASTER send waits for a slave's
+	// acknowledgement before FLUSH_SLAVE_TIMEOUT (3000 ms).
+	SlaveTimeout int `conf:"slaveTimeout"`
+	// SlaveReadEnable lets a master suggest pulling from a slave
+	// (whichBrokerWhenConsumeSlowly) when a consumer reads data more than
+	// AccessMessageInMemoryMaxRatio percent of RAM behind the head.
+	SlaveReadEnable               bool `conf:"slaveReadEnable"`
+	AccessMessageInMemoryMaxRatio int  `conf:"accessMessageInMemoryMaxRatio"`
+	// SlaveSyncInterval is how often a slave copies topics, consumer
+	// offsets, delay offsets and subscription groups from its master
+	// (Booster key; Java: 10 s in 4.x, 60 s in 5.x).
+	SlaveSyncInterval time.Duration `conf:"slaveSyncInterval"`
 	// StoreKeys holds broker.conf keys of the message store (store.Config's
 	// conf tags) that the broker passes through: index, retention, flush tuning.
 	StoreKeys map[string]string
@@ -150,6 +176,16 @@ func DefaultConfig() Config {
 		PopPollingSize:              1024,
 		MaxPopPollingSize:           100000,
 		ReviveQueueNum:              8,
+
+		// Replication.
+		HASendHeartbeatInterval:       5000,
+		HAHousekeepingInterval:        20000,
+		HATransferBatchSize:           32 << 10,
+		HAMaxGapNotInSync:             256 << 20,
+		HASlaveFallbehindMax:          256 << 20,
+		SlaveTimeout:                  3000,
+		AccessMessageInMemoryMaxRatio: 40,
+		SlaveSyncInterval:             10 * time.Second,
 	}
 }
 
@@ -198,6 +234,12 @@ func (c *Config) Validate() error {
 	case "ASYNC_MASTER", "SYNC_MASTER", "SLAVE":
 	default:
 		errs = append(errs, fmt.Errorf("brokerRole %q is not ASYNC_MASTER, SYNC_MASTER or SLAVE", c.BrokerRole))
+	}
+	if c.BrokerRole == "SLAVE" && c.BrokerID <= 0 {
+		errs = append(errs, fmt.Errorf("a SLAVE's brokerId must be > 0, got %d", c.BrokerID))
+	}
+	if c.SlaveSyncInterval <= 0 {
+		errs = append(errs, errors.New("slaveSyncInterval must be positive"))
 	}
 	if c.DefaultTopicQueueNums <= 0 {
 		errs = append(errs, fmt.Errorf("defaultTopicQueueNums %d must be positive", c.DefaultTopicQueueNums))

@@ -55,5 +55,8 @@ func (b *Broker) updateConsumerOffset(r *transport.Request) *wire.Command {
 		return wire.NewResponse(r.Cmd, wire.TopicNotExist, "Topic "+topic+" not exist!")
 	}
 	b.offsets.commit(topic, group, qid, off)
+	if b.conf().isSlave() {
+		b.noteSlaveCommit(topic, group, qid, off) // pushed to the master on the next sync
+	}
 	return wire.NewResponse(r.Cmd, wire.Success, "")
 }

@@ -31,8 +31,9 @@ package broker
 //     message arrives for the queue or suspendTimeoutMillis passes.
 //  6. With the commit bit, the group's offset is committed (first pass only).
 //
-// Response: suggestWhichBrokerId, nextBeginOffset, minOffset, maxOffset;
-// body = raw commit-log records.
+// Response: suggestWhichBrokerId (0; with slaveReadEnable the slave when
+// the consumer is far behind, see ha_replication.go), nextBeginOffset,
+// minOffset, maxOffset; body = raw commit-log records.
 
 import (
 	"fmt"
@@ -115,9 +116,15 @@ func (b *Broker) pull(r *transport.Request, h *codec.PullMessageRequestHeader, f
 		b.polls.park(r, *h, sub, timeout)
 		return nil
 	}
+	lastPhy := int64(-1)
+	if n := len(res.Records); n > 0 {
+		if v, err := codec.ViewRecord(res.Records[n-1]); err == nil {
+			lastPhy = v.CommitLogOffset
+		}
+	}
 	resp = wire.NewResponse(req, code, remark)
 	resp.Ext = append(resp.Ext,
-		wire.Field{Key: "suggestWhichBrokerId", Value: "0"},
+		wire.Field{Key: "suggestWhichBrokerId", Value: strconv.FormatInt(b.suggestBrokerID(&sg, lastPhy), 10)},
 		wire.Field{Key: "nextBeginOffset", Value: strconv.FormatInt(res.NextBeginOffset, 10)},
 		wire.Field{Key: "minOffset", Value: strconv.FormatInt(res.MinOffset, 10)},
 		wire.Field{Key: "maxOffset", Value: strconv.FormatInt(res.MaxOffset, 10)},

@@ -135,7 +135,9 @@ func (b *Broker) registerAll() {
 			}
 			if resp.ResponseCode() != wire.Success {
 				b.log.Warn("register broker refused", "namesrv", addr, "code", resp.ResponseCode(), "remark", resp.Remark)
+				return
 			}
+			b.registered(resp)
 		}(addr)
 	}
 	wg.Wait()

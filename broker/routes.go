@@ -32,6 +32,7 @@ func (b *Broker) routes() []transport.Route {
 		{Code: wire.LockBatchMq, Handler: b.lockBatchMQ, Class: transport.Admin},
 		{Code: wire.UnlockBatchMq, Handler: b.unlockBatchMQ, Class: transport.Admin},
 		{Code: wire.GetAllConsumerOffset, Handler: b.getAllConsumerOffset, Class: transport.Admin},
+		{Code: wire.GetAllDelayOffset, Handler: b.getAllDelayOffset, Class: transport.Admin},
 		{Code: wire.CheckClientConfig, Handler: b.checkClientConfig, Class: transport.Heartbeat},
 		{Code: wire.UpdateAndCreateSubscriptiongroup, Handler: b.updateAndCreateSubscriptionGroup, Class: transport.Admin},
 		{Code: wire.GetAllSubscriptiongroupConfig, Handler: b.getAllSubscriptionGroupConfig, Class: transport.Admin},

@@ -11,9 +11,8 @@ package broker
 // Behaviour:
 //  1. The broker must be writable (brokerPermission) and a master, else 16
 //     NO_PERMISSION / 14 SERVICE_NOT_AVAILABLE.
-//  2. The topic name is validated (29 INVALID_PARAMETER on a bad name, as
-//     in 5.3), the body checked against maxMessageSize and properties
-//     against 32767 B (13 MESSAGE_ILLEGAL).
+//  2. The topic name is validated (13 MESSAGE_ILLEGAL on a bad name), the
+//     body checked against maxMessageSize and properties against 32767 B.
 //  3. An unknown topic is created from defaultTopic (TBW102) when
 //     autoCreateTopicEnable and the template has INHERIT perm, with
 //     min(defaultTopicQueueNums, template writeQueueNums) queues; %RETRY%
@@ -40,7 +39,9 @@ package broker
 //
 // Response: msgId (offset msg id; comma-joined for a batch), queueId,
 // queueOffset (first message), transactionId (UNIQ_KEY) and ext MSG_REGION,
-// TRACE_ON. Codes: 0, 10 FLUSH_DISK_TIMEOUT, 1, 2, 13, 14, 16, 17.
+// TRACE_ON. Codes: 0, 10 FLUSH_DISK_TIMEOUT, 11 SLAVE_NOT_AVAILABLE and 12
+// FLUSH_SLAVE_TIMEOUT (SYNC_MASTER, ha_replication.go; all three mean
+// stored), 1, 2, 13, 14, 16, 17.
 
 import (
 	"fmt"
@@ -148,7 +149,7 @@ func (b *Broker) checkSend(req *wire.Command, h *codec.SendMessageRequestHeader)
 			fmt.Sprintf("the broker[%s] sending message is forbidden", b.Addr()))
 	}
 	if err := compat.ValidateTopic(h.Topic); err != nil {
-		return codec.TopicConfig{}, wire.NewResponse(req, wire.InvalidParameter, invalidTopicRemark(h.Topic))
+		return codec.TopicConfig{}, wire.NewResponse(req, wire.MessageIllegal, err.Error())
 	}
 	if len(req.Body) > b.conf().MaxMessageSize {
 		return codec.TopicConfig{}, wire.NewResponse(req, wire.MessageIllegal,
@@ -267,6 +268,10 @@ func (b *Broker) sendResponse(req *wire.Command, h *codec.SendMessageRequestHead
 		code = wire.Success
 	case store.PutFlushDiskTimeout:
 		code = wire.FlushDiskTimeout
+	case store.PutFlushSlaveTimeout:
+		code = wire.FlushSlaveTimeout
+	case store.PutSlaveNotAvailable:
+		code = wire.SlaveNotAvailable
 	case store.PutMessageIllegal, store.PutPropertiesSizeExceeded:
 		code, remark = wire.MessageIllegal, "the message is illegal, maybe msg body or properties length not matched"
 	case store.PutServiceNotAvailable:
@@ -280,7 +285,7 @@ func (b *Broker) sendResponse(req *wire.Command, h *codec.SendMessageRequestHead
 		}
 	}
 	resp := wire.NewResponse(req, code, remark)
-	if code != wire.Success && code != wire.FlushDiskTimeout {
+	if !res.Status.Stored() { // 10, 11 and 12 still carry the message ids, as Java's sendOK does
 		return resp
 	}
 	ids := make([]string, len(res.Offsets))
@@ -300,19 +305,6 @@ func (b *Broker) sendResponse(req *wire.Command, h *codec.SendMessageRequestHead
 		wire.Field{Key: codec.PropertyTraceSwitch, Value: "true"},
 	)
 	return resp
-}
-
-// invalidTopicRemark is 5.3's TopicValidator remark for a topic name
-// compat.ValidateTopic refuses.
-func invalidTopicRemark(topic string) string {
-	switch {
-	case strings.TrimSpace(topic) == "":
-		return "The specified topic is blank."
-	case strings.IndexFunc(topic, func(r rune) bool { return r > 0x7f || !compat.ValidTopicChar(byte(r)) }) >= 0:
-		return "The specified topic contains illegal characters, allowing only ^[%|a-zA-Z0-9_-]+$"
-	default:
-		return "The specified topic is longer than topic max length."
-	}
 }
 
 func topicSummary(tc *codec.TopicConfig) string {

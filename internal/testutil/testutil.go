@@ -9,7 +9,8 @@ import (
 )
 
 // FreePort returns a TCP port on 127.0.0.1 that was free a moment ago; with
-// gap > 0 the port minus gap is free too (a broker's listenPort - 2).
+// gap > 0 the port minus gap and the port plus one are free too (a
+// broker's listenPort - 2 and its default haListenPort, listenPort + 1).
 func FreePort(t testing.TB, gap int) int {
 	t.Helper()
 	for i := 0; i < 100; i++ {
@@ -23,9 +24,15 @@ func FreePort(t testing.TB, gap int) int {
 			return p
 		}
 		l2, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", p-gap))
+		if err != nil {
+			l.Close()
+			continue
+		}
+		l3, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", p+1))
 		l.Close()
+		l2.Close()
 		if err == nil {
-			l2.Close()
+			l3.Close()
 			return p
 		}
 	}
