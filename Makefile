@@ -5,7 +5,7 @@ VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 FUZZTIME ?= 30s
 
-.PHONY: all build run test unit conformance mqadmin-java crash java-conformance fuzz bench compare lint generate clean
+.PHONY: grpc-conformance all build run test unit conformance mqadmin-java crash java-conformance fuzz bench compare lint generate clean
 
 all: build
 
@@ -19,7 +19,7 @@ run: build
 	./$(BIN)/booster standalone $(if $(CONF),-c $(CONF),)
 
 ## test: the whole suite: unit tests with -race, fuzz seeds, then the conformance suites against the binary
-test: build unit conformance java-conformance
+test: build unit conformance java-conformance grpc-conformance
 
 unit:
 	$(GO) vet ./...
@@ -51,6 +51,11 @@ crash: build
 ## against the binary; prints the matrix and writes conformance/java/target/matrix.txt (needs JDK 17 + Maven)
 java-conformance: build
 	BOOSTER_BINARY=$(CURDIR)/$(BIN)/booster conformance/java/run.sh
+
+## grpc-conformance: the official RocketMQ 5.x Java client (rocketmq-client-java, gRPC) against the
+## binary's gRPC endpoint (conformance/grpc-java; needs JDK 17 + Maven, skips without them)
+grpc-conformance: build
+	BOOSTER_BINARY=$(CURDIR)/$(BIN)/booster MQADMIN_BINARY=$(CURDIR)/$(BIN)/mqadmin conformance/grpc-java/run.sh
 
 ## fuzz: run every fuzz target for FUZZTIME, one after another (plain `go test` runs their seeds)
 FUZZ_TARGETS := wire:FuzzDecode wire:FuzzJSONHeader wire:FuzzBinaryHeader \

@@ -20,6 +20,8 @@ package proxy
 // AckMessage acks each entry (ACK_MESSAGE with the handle's real topic,
 // queue and offset): INVALID_RECEIPT_HANDLE for a handle that does not
 // parse. ChangeInvisibleDuration answers the new receipt handle.
+// A message already delivered retryMaxTimes+1 times is dead-lettered
+// instead of delivered (Apache's PopMessageResultFilterImpl).
 // ForwardMessageToDeadLetterQueue sends the message to %DLQ%group
 // (CONSUMER_SEND_MSG_BACK, delay level -1) and acks it.
 
@@ -117,10 +119,34 @@ func (s *Server) ReceiveMessage(req *v2pb.ReceiveMessageRequest, stream grpc.Ser
 		return finish(st(v2pb.Code_MESSAGE_NOT_FOUND, "no new message"), nil)
 	}
 	msgs := make([]*v2pb.Message, 0, len(popped))
+	maxAttempts := int32(sg.RetryMaxTimes + 1)
 	for i := range popped {
-		msgs = append(msgs, toProtoMessage(&popped[i].Message, topic, popped[i].Handle))
+		pm := &popped[i]
+		if pm.ReconsumeTimes >= maxAttempts {
+			s.toDLQ(ctx, c, group, topic, pm, maxAttempts)
+			continue
+		}
+		msgs = append(msgs, toProtoMessage(&pm.Message, topic, pm.Handle))
+	}
+	if len(msgs) == 0 {
+		return finish(st(v2pb.Code_MESSAGE_NOT_FOUND, "no new message"), nil)
 	}
 	return finish(okStatus, msgs)
+}
+
+// toDLQ dead-letters a message delivered maxAttempts times already, instead
+// of delivering it again (PopMessageResultFilterImpl's TO_DLQ), and acks it.
+func (s *Server) toDLQ(ctx context.Context, c *client, group, topic string, pm *broker.PoppedMessage, maxAttempts int32) {
+	h, err := broker.ParseHandle(pm.Handle)
+	if err == nil {
+		uniq := toProtoMessage(&pm.Message, topic, "").GetSystemProperties().GetMessageId()
+		if err = c.sess.SendToDLQ(ctx, group, topic, uniq, h, maxAttempts); err == nil {
+			err = c.sess.Ack(ctx, group, topic, h, pm.Handle)
+		}
+	}
+	if err != nil {
+		s.log.Warn("dead-letter after max attempts failed", "group", group, "topic", topic, "err", err)
+	}
 }
 
 // AckMessage implements v2pb.MessagingServiceServer.

@@ -48,11 +48,16 @@ func New(b *broker.Broker, log *slog.Logger) *Server {
 
 // Start listens on addr (host:port) and serves in the background.
 func (s *Server) Start(addr string) error {
+	tlsCfg, err := selfSignedTLS()
+	if err != nil {
+		return err
+	}
 	lis, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
 	}
 	s.lis = lis
+	lis = &permissiveListener{Listener: lis, tls: tlsCfg}
 	go func() {
 		if err := s.gs.Serve(lis); err != nil && !errors.Is(err, grpc.ErrServerStopped) {
 			s.log.Error("grpc server stopped", "err", err)
