@@ -11,8 +11,9 @@ package broker
 // Behaviour:
 //  1. The broker must be writable (brokerPermission) and a master, else 16
 //     NO_PERMISSION / 14 SERVICE_NOT_AVAILABLE.
-//  2. The topic name is validated (13 MESSAGE_ILLEGAL on a bad name), the
-//     body checked against maxMessageSize and properties against 32767 B.
+//  2. The topic name is validated (29 INVALID_PARAMETER on a bad name, as
+//     in 5.3), the body checked against maxMessageSize and properties
+//     against 32767 B (13 MESSAGE_ILLEGAL).
 //  3. An unknown topic is created from defaultTopic (TBW102) when
 //     autoCreateTopicEnable and the template has INHERIT perm, with
 //     min(defaultTopicQueueNums, template writeQueueNums) queues; %RETRY%
@@ -149,7 +150,7 @@ func (b *Broker) checkSend(req *wire.Command, h *codec.SendMessageRequestHeader)
 			fmt.Sprintf("the broker[%s] sending message is forbidden", b.Addr()))
 	}
 	if err := compat.ValidateTopic(h.Topic); err != nil {
-		return codec.TopicConfig{}, wire.NewResponse(req, wire.MessageIllegal, err.Error())
+		return codec.TopicConfig{}, wire.NewResponse(req, wire.InvalidParameter, invalidTopicRemark(h.Topic))
 	}
 	if len(req.Body) > b.conf().MaxMessageSize {
 		return codec.TopicConfig{}, wire.NewResponse(req, wire.MessageIllegal,
@@ -305,6 +306,19 @@ func (b *Broker) sendResponse(req *wire.Command, h *codec.SendMessageRequestHead
 		wire.Field{Key: codec.PropertyTraceSwitch, Value: "true"},
 	)
 	return resp
+}
+
+// invalidTopicRemark is 5.3's TopicValidator remark for a topic name
+// compat.ValidateTopic refuses.
+func invalidTopicRemark(topic string) string {
+	switch {
+	case strings.TrimSpace(topic) == "":
+		return "The specified topic is blank."
+	case strings.IndexFunc(topic, func(r rune) bool { return r > 0x7f || !compat.ValidTopicChar(byte(r)) }) >= 0:
+		return "The specified topic contains illegal characters, allowing only ^[%|a-zA-Z0-9_-]+$"
+	default:
+		return "The specified topic is longer than topic max length."
+	}
 }
 
 func topicSummary(tc *codec.TopicConfig) string {
