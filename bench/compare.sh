@@ -31,6 +31,8 @@
 #   COMPARE_BIG_QUEUES   queues of the many-queue topic (default 10000)
 #   COMPARE_APACHE_HEAP  Apache broker heap and direct memory (default 2g)
 #   COMPARE_BROKERS      which brokers to run (default "apache booster")
+#   COMPARE_QUIET        before each workload, wait up to this many seconds for the machine's
+#                        CPUs to be at least 80 % idle over a second (default 0: do not wait)
 #   COMPARE_OUT          result directory (default a new /tmp/booster-compare.XXXXXX)
 #   BOOSTER              booster binary (default bin/booster; `make compare` builds it)
 #   plus scripts/apache/start.sh's knobs (APACHE_ROCKETMQ_VERSION, JAVA, MVN, ...)
@@ -46,6 +48,7 @@ nq="${COMPARE_QUEUES:-8}"
 bigq="${COMPARE_BIG_QUEUES:-10000}"
 heap="${COMPARE_APACHE_HEAP:-2g}"
 brokers="${COMPARE_BROKERS:-apache booster}"
+quiet="${COMPARE_QUIET:-0}"
 out="${COMPARE_OUT:-$(mktemp -d "${TMPDIR:-/tmp}/booster-compare.XXXXXX")}"
 mkdir -p "$out"
 
@@ -196,8 +199,26 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # ---------------------------------------------------------------- workloads
+idle_pct() { # percentage of CPU time idle over the next second, from /proc/stat
+  local a b
+  a=($(head -n1 /proc/stat)); sleep 1; b=($(head -n1 /proc/stat))
+  local ta=0 tb=0 i
+  for i in 1 2 3 4 5 6 7 8; do ta=$((ta + a[i])); tb=$((tb + b[i])); done
+  local idle=$(( (b[4] + b[5]) - (a[4] + a[5]) )) total=$((tb - ta))
+  ((total > 0)) && echo $((100 * idle / total)) || echo 100
+}
+
+wait_quiet() { # wait up to $quiet seconds for a mostly idle machine
+  ((quiet > 0)) || return 0
+  local deadline=$((SECONDS + quiet)) pct
+  while pct="$(idle_pct)" && ((pct < 80)); do
+    if ((SECONDS >= deadline)); then say "machine still busy ($pct % idle); going on"; return 0; fi
+  done
+}
+
 bench() { # bench KIND BROKER NAME ARGS...: one run, JSON summary to <broker>-<name>.json
   local kind=$1 b=$2 name=$3; shift 3
+  wait_quiet
   say "$b: $name"
   if ! "$booster" bench "$kind" -n "$NS" --json --quiet "$@" >"$out/$b-$name.json" 2>"$out/$b-$name.err"; then
     say "$b: $name failed: $(tail -n 3 "$out/$b-$name.err")"
