@@ -184,3 +184,27 @@ func (g *grpcTarget) receive(t *testing.T, ctx context.Context, group, topic str
 	}
 	return msgs
 }
+
+func TestGRPCOffsets(t *testing.T) {
+	g := newGRPCTarget(t)
+	topic := g.name("t")
+	g.ensureTopic(topic)
+	group := g.name("cg")
+	ctx, cancel := g.ctx(10 * time.Second)
+	defer cancel()
+	mq := &v2pb.MessageQueue{Topic: &v2pb.Resource{Name: topic}, Id: 0}
+	if r, err := g.cl.GetOffset(ctx, &v2pb.GetOffsetRequest{Group: &v2pb.Resource{Name: group}, MessageQueue: mq}); err != nil || r.GetStatus().GetCode() != v2pb.Code_OFFSET_NOT_FOUND {
+		t.Fatalf("GetOffset before any commit: %v %v", err, r.GetStatus())
+	}
+	end, err := g.cl.QueryOffset(ctx, &v2pb.QueryOffsetRequest{MessageQueue: mq, QueryOffsetPolicy: v2pb.QueryOffsetPolicy_END})
+	if err != nil || end.GetStatus().GetCode() != v2pb.Code_OK {
+		t.Fatalf("QueryOffset END: %v %v", err, end.GetStatus())
+	}
+	if r, err := g.cl.UpdateOffset(ctx, &v2pb.UpdateOffsetRequest{Group: &v2pb.Resource{Name: group}, MessageQueue: mq, Offset: end.GetOffset()}); err != nil || r.GetStatus().GetCode() != v2pb.Code_OK {
+		t.Fatalf("UpdateOffset: %v %v", err, r.GetStatus())
+	}
+	r, err := g.cl.GetOffset(ctx, &v2pb.GetOffsetRequest{Group: &v2pb.Resource{Name: group}, MessageQueue: mq})
+	if err != nil || r.GetStatus().GetCode() != v2pb.Code_OK || r.GetOffset() != end.GetOffset() {
+		t.Fatalf("GetOffset after commit: %v %v offset %d, want %d", err, r.GetStatus(), r.GetOffset(), end.GetOffset())
+	}
+}
