@@ -103,14 +103,15 @@ type Server struct {
 	log    *slog.Logger
 
 	engine   gnet.Engine
-	booted   chan struct{}
+	booted   chan struct{} // closed by the first boot
+	bootOnce sync.Once
 	done     chan error
 	queues   [numClasses]*workQueue
 	wg       sync.WaitGroup
 	sweeping chan struct{} // closed to stop the sweeper
 	sweepWG  sync.WaitGroup
 	nextID   atomic.Uint64
-	mu       sync.Mutex
+	mu       sync.Mutex // guards engine and conns
 	conns    map[uint64]*Conn
 	onClose  []func(*Conn)
 	stopped  atomic.Bool
@@ -160,16 +161,7 @@ func (s *Server) Start(addrs ...string) error {
 	for i, a := range addrs {
 		urls[i] = "tcp://" + a
 	}
-	go func() {
-		err := gnet.Rotate(s, urls,
-			gnet.WithMulticore(true),
-			gnet.WithReuseAddr(true),
-			gnet.WithTCPNoDelay(gnet.TCPNoDelay),
-			gnet.WithTCPKeepAlive(s.cfg.KeepAlive),
-			gnet.WithLogger(gnetLogger{s.log}),
-		)
-		s.done <- err
-	}()
+	go s.serve(urls)
 	select {
 	case <-s.booted:
 		s.sweepWG.Add(1)
@@ -182,6 +174,48 @@ func (s *Server) Start(addrs ...string) error {
 			err = errors.New("transport: engine stopped during start")
 		}
 		return fmt.Errorf("listen %v: %w", addrs, err)
+	}
+}
+
+// restartDelay is how long serve waits before it restarts an engine that
+// stopped on its own.
+const restartDelay = time.Second
+
+// serve runs the gnet engine until Stop. gnet stops the whole engine when
+// accept fails (EMFILE once descriptors run out): serve logs that and starts
+// a new engine on the same addresses, so the listener comes back once
+// descriptors are free again. An engine that never booted ends serve with
+// its error on done.
+func (s *Server) serve(urls []string) {
+	for {
+		err := gnet.Rotate(s, urls,
+			gnet.WithMulticore(true),
+			gnet.WithReuseAddr(true),
+			gnet.WithTCPNoDelay(gnet.TCPNoDelay),
+			gnet.WithTCPKeepAlive(s.cfg.KeepAlive),
+			gnet.WithLogger(gnetLogger{s.log}),
+		)
+		select {
+		case <-s.booted:
+		default:
+			s.done <- err
+			return
+		}
+		if s.stopped.Load() {
+			s.done <- err
+			return
+		}
+		s.log.Error("remoting engine stopped; restarting it", "err", err, "in", restartDelay)
+		select {
+		case <-s.sweeping:
+			s.done <- err
+			return
+		case <-time.After(restartDelay):
+		}
+		if s.stopped.Load() {
+			s.done <- err
+			return
+		}
 	}
 }
 
@@ -198,12 +232,23 @@ func (s *Server) Stop() {
 	s.wg.Wait()
 	close(s.sweeping)
 	s.sweepWG.Wait()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := s.engine.Stop(ctx); err != nil {
-		s.log.Warn("engine stop", "err", err)
+	// serve may be restarting an engine; stop whichever one runs until
+	// serve returns.
+	for {
+		s.mu.Lock()
+		e := s.engine
+		s.mu.Unlock()
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		if err := e.Stop(ctx); err != nil {
+			s.log.Warn("engine stop", "err", err)
+		}
+		cancel()
+		select {
+		case <-s.done:
+			return
+		case <-time.After(100 * time.Millisecond):
+		}
 	}
-	<-s.done
 }
 
 func (s *Server) closeQueues() {
@@ -256,8 +301,10 @@ func (s *Server) Conns() []*Conn {
 
 // OnBoot implements gnet.EventHandler.
 func (s *Server) OnBoot(e gnet.Engine) gnet.Action {
+	s.mu.Lock()
 	s.engine = e
-	close(s.booted)
+	s.mu.Unlock()
+	s.bootOnce.Do(func() { close(s.booted) })
 	return gnet.None
 }
 
