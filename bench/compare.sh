@@ -160,6 +160,8 @@ storePathCommitLog=$RUN/store/commitlog
 autoCreateTopicEnable=true
 autoCreateSubscriptionGroup=true
 flushDiskType=$flush
+# Apache's BrokerStartup serves no gRPC (that is its separate proxy): neither does this broker
+grpcServerPort=0
 EOF
   say "booster: starting ($flush)"
   "$booster" namesrv -c "$RUN/namesrv.conf" >"$RUN/namesrv.log" 2>&1 &
