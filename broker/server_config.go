@@ -52,7 +52,10 @@ func DefaultRemotingConfig() RemotingConfig {
 	}
 }
 
-// serverConfig is the remoting server's configuration for c.
+// syncSendWorkers is the send pool of a SYNC_FLUSH or SYNC_MASTER broker.
+const syncSendWorkers = 128
+
+// serverConfig is the remoting server's configuration.
 func (b *Broker) serverConfig() transport.ServerConfig {
 	c := b.conf().RemotingConfig
 	sc := transport.DefaultServerConfig("broker")
@@ -76,6 +79,13 @@ func (b *Broker) serverConfig() transport.ServerConfig {
 	}
 	if c.BrokerFastFailureEnable {
 		sc.Busy = b.store.OSPageCacheBusy
+	}
+	// Java's put completes asynchronously and frees its send thread; a
+	// Booster send worker waits for the group commit or the slave's ack,
+	// so the sync modes get more workers, lest those waits count as time
+	// in the queue of the sends behind them.
+	if cfg := b.conf(); cfg.FlushDiskType == "SYNC_FLUSH" || cfg.BrokerRole == "SYNC_MASTER" {
+		sc.Pools[transport.Send].Workers = syncSendWorkers
 	}
 	return sc
 }
