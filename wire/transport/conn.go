@@ -7,7 +7,6 @@ import (
 	"net/netip"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/panjf2000/gnet/v2"
 	"github.com/valyala/bytebufferpool"
@@ -199,10 +198,11 @@ func (c *Conn) markClosed() {
 // Close closes the connection.
 func (c *Conn) Close() error { return c.gc.Close() }
 
-// touch records activity for the idle timeout.
+// touch records activity for the idle timeout, on the sweeper's coarse
+// clock (no clock read per read or write).
 func (c *Conn) touch() {
 	if c.sock {
-		c.lastActive.Store(time.Now().UnixNano())
+		c.lastActive.Store(c.srv.now.Load())
 	}
 }
 

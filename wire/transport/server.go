@@ -117,6 +117,7 @@ type Server struct {
 	stopped  atomic.Bool
 	draining atomic.Bool
 	warned   atomic.Int64 // unix nanos of the last rate-limited warning
+	now      atomic.Int64 // unix nanos, refreshed by the sweeper every sweepEvery
 }
 
 // NewServer returns a server that dispatches through router.
@@ -161,6 +162,7 @@ func (s *Server) Start(addrs ...string) error {
 	for i, a := range addrs {
 		urls[i] = "tcp://" + a
 	}
+	s.now.Store(time.Now().UnixNano())
 	go s.serve(urls)
 	select {
 	case <-s.booted:
@@ -467,6 +469,7 @@ func (s *Server) sweep() {
 		case <-s.sweeping:
 			return
 		case now := <-t.C:
+			s.now.Store(now.UnixNano())
 			if q := s.queues[Send]; s.cfg.Busy != nil && q.size() > 0 && s.cfg.Busy() {
 				expired = q.drain(expired[:0])
 				s.rejectQueued(expired, q, now, "[PCBUSY_CLEAN_QUEUE]broker busy, start flow control for a while, period in queue: %dms, size of queue: %d")
