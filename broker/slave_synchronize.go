@@ -14,7 +14,8 @@ package broker
 //  3. GET_ALL_DELAY_OFFSET (45): the body is written as
 //     config/delayOffset.json.
 //  4. GET_ALL_SUBSCRIPTIONGROUP_CONFIG (201): like topics.
-// Nothing is synced while the NameServer reports no live master.
+// Nothing is synced while the NameServer reports no live master. Until a
+// slave has learnt its master's HA address it registers every second.
 
 import (
 	"encoding/json"
@@ -33,6 +34,11 @@ func (b *Broker) slaveSyncLoop() {
 	defer b.wg.Done()
 	t := time.NewTicker(b.conf().SlaveSyncInterval)
 	defer t.Stop()
+	// Until the slave knows its master, it registers every second (a
+	// slave that registered before its master would otherwise wait a whole
+	// registerNameServerPeriod to learn the master's HA address).
+	ask := time.NewTicker(time.Second)
+	defer ask.Stop()
 	var c *transport.Client
 	var cAddr string
 	defer func() {
@@ -46,6 +52,11 @@ func (b *Broker) slaveSyncLoop() {
 			return
 		case <-t.C:
 		case <-b.slaveSyncNow:
+		case <-ask.C:
+			if b.haSlave.MasterAddr() == "" {
+				b.triggerRegister()
+			}
+			continue
 		}
 		addr := b.MasterAddr()
 		if addr == "" || addr == b.Addr() {

@@ -19,7 +19,7 @@ import (
 
 const testSegment = 256 << 10
 
-func openStore(t *testing.T, dir string) *store.Store {
+func openStore(t testing.TB, dir string) *store.Store {
 	t.Helper()
 	cfg := store.DefaultConfig(dir)
 	cfg.MappedFileSizeCommitLog = testSegment

@@ -14,6 +14,10 @@ import (
 	"github.com/booster-mq/booster/store"
 )
 
+// ackEvery is the most a slave applies before it acknowledges, when more
+// frames are already waiting.
+const ackEvery = 64 << 10
+
 // Slave follows a master's commit log into its store (Java's HAClient).
 // The master's HA address comes from haMasterAddress or from the
 // NameServer's REGISTER_BROKER answer (SetMasterAddr).
@@ -246,8 +250,9 @@ func (s *Slave) follow(nc net.Conn) error {
 			s.received.Add(int64(size))
 		}
 		// Acknowledge once the frames already here are applied, so one
-		// report covers a burst.
-		if br.Buffered() < frameHeaderSize {
+		// report covers a burst, and at least every ackEvery bytes while
+		// the master streams without a pause (sync sends wait for it).
+		if br.Buffered() < frameHeaderSize || s.st.MaxPhyOffset()-reported.Load() >= ackEvery {
 			if end := s.st.MaxPhyOffset(); end > reported.Load() {
 				if err := report(end); err != nil {
 					return err
