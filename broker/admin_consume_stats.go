@@ -16,10 +16,10 @@ package broker
 //     subscriptions, topics it does not subscribe to are dropped.
 //  2. For each topic that exists, one entry per read queue keyed by the
 //     MessageQueue object (fastjson form): brokerOffset = queue max offset,
-//     consumerOffset = committed offset (0 when none), pullOffset = the
-//     same (Booster does not track pull offsets separately; Java reports
-//     max(consumer, pull)), lastTimestamp = store time of the message
-//     before the consumer offset (0 when none).
+//     consumerOffset = committed offset (0 when none), pullOffset =
+//     max(consumerOffset, the next offset the group's last pull of the
+//     queue was answered with (pull_offsets.go)), lastTimestamp = store
+//     time of the message before the consumer offset (0 when none).
 //  3. consumeTps is 0.0: Booster keeps no per-group get statistics yet.
 //
 // 43 header: none. Body {"dataVersion":…,"offsetTable":{"topic@group":
@@ -63,6 +63,9 @@ func (b *Broker) getConsumeStats(r *transport.Request) *wire.Command {
 				o.consumerOffset = off
 			}
 			o.pullOffset = o.consumerOffset
+			if off, ok := b.pulled.get(t, group, q); ok && off > o.pullOffset {
+				o.pullOffset = off
+			}
 			if o.consumerOffset > 0 {
 				o.lastTimestamp = max(0, b.storeTimeAt(t, q, o.consumerOffset-1))
 			}

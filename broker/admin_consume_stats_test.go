@@ -31,6 +31,14 @@ func TestConsumeStats(t *testing.T) {
 	if !re.MatchString(body) {
 		t.Fatalf("consume stats %s", body)
 	}
+	// A pull of queue 1 from offset 2 by cg (no commit) moves its pull
+	// offset to 3: one message in flight.
+	call(t, cl, adminReq(wire.PullMessage, "consumerGroup", "cg", "topic", "CsT", "queueId", "1", "queueOffset", "2",
+		"maxMsgNums", "32", "sysFlag", "4", "commitOffset", "0", "suspendTimeoutMillis", "0", "subscription", "*", "subVersion", "0"), wire.Success)
+	body = string(call(t, cl, adminReq(wire.GetConsumeStats, "consumerGroup", "cg", "topic", "CsT"), wire.Success).Body)
+	if !strings.Contains(body, `"brokerOffset":3,"consumerOffset":2,`) || !strings.HasSuffix(body, `,"pullOffset":3}}}`) {
+		t.Errorf("consume stats after a pull: %s", body)
+	}
 	// topicList overrides topic; a topic the broker lacks is skipped.
 	body = string(call(t, cl, adminReq(wire.GetConsumeStats, "consumerGroup", "cg", "topic", "CsT", "topicList", "Nope;"), wire.Success).Body)
 	if body != `{"consumeTps":0.0,"offsetTable":{}}` {

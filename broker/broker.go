@@ -48,7 +48,8 @@ type Broker struct {
 
 	registerNow chan struct{}
 	uniq        uniqKeys
-	gets        getStats // messages handed to consumers (get_stats.go)
+	gets        getStats        // messages handed to consumers (get_stats.go)
+	pulled      pullOffsetTable // pull offsets (pull_offsets.go)
 
 	stop    chan struct{}
 	wg      sync.WaitGroup

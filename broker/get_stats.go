@@ -36,8 +36,8 @@ import (
 	"time"
 )
 
-// getKey names one topic@group statistic.
-type getKey struct{ topic, group string }
+// topicGroup names one topic@group (a statistic, a pull offset).
+type topicGroup struct{ topic, group string }
 
 // getBucket is one time slot of a counter: the slot's start (unix, in
 // the slot's unit) and what was counted in it.
@@ -57,7 +57,7 @@ type getWindows struct {
 // getStats counts the messages handed to consumers.
 type getStats struct {
 	mu        sync.Mutex
-	groups    map[getKey]*getWindows
+	groups    map[topicGroup]*getWindows
 	total     int64
 	totalSec  [600]getBucket
 	midnight  int64 // unix ms of the last local midnight seen (0: none yet)
@@ -79,12 +79,12 @@ func (s *getStats) add(topic, group string, n int, nowMs int64) {
 	s.total += v
 	bump(&s.totalSec[sec%int64(len(s.totalSec))], sec, v)
 	if s.groups == nil {
-		s.groups = map[getKey]*getWindows{}
+		s.groups = map[topicGroup]*getWindows{}
 	}
-	w := s.groups[getKey{topic, group}]
+	w := s.groups[topicGroup{topic, group}]
 	if w == nil {
 		w = &getWindows{}
-		s.groups[getKey{topic, group}] = w
+		s.groups[topicGroup{topic, group}] = w
 	}
 	bump(&w.sec[sec%60], sec, v)
 	bump(&w.min[(sec/60)%60], sec/60, v)
@@ -121,7 +121,7 @@ func (s *getStats) rollDay(now time.Time) {
 func (s *getStats) group(topic, group string, now time.Time) (minute, hour, day statsWindow, ok bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	w := s.groups[getKey{topic, group}]
+	w := s.groups[topicGroup{topic, group}]
 	if w == nil {
 		return minute, hour, day, false
 	}

@@ -103,6 +103,7 @@ func (b *Broker) pull(r *transport.Request, h *codec.PullMessageRequestHeader, f
 	}
 	res := b.getMessages(h, sub, maxMsgs, maxBytes)
 	code, remark := pullCode(res.Status, h.QueueOffset)
+	b.pulled.set(h.Topic, h.ConsumerGroup, h.QueueID, res.NextBeginOffset)
 
 	if firstPass && h.SysFlag&codec.PullFlagCommitOffset != 0 && b.conf().BrokerRole != "SLAVE" {
 		b.offsets.commit(h.Topic, h.ConsumerGroup, h.QueueID, h.CommitOffset)
