@@ -179,6 +179,9 @@ type badCase struct {
 	close  bool
 	code   wire.ResponseCode
 	remark string
+	// silent: no answer at all (oneway requests, stray responses); the
+	// connection keeps serving.
+	silent bool
 }
 
 func badCases(topic string) []badCase {
@@ -278,6 +281,16 @@ func badCases(topic string) []badCase {
 		{name: "PULL_MESSAGE for group \"bad group!\"", bytes: pull("consumerGroup", "bad group!"), code: wire.SubscriptionGroupNotExist, remark: "subscription group [bad group!] does not exist"},
 		{name: "PULL_MESSAGE for a 300-character group", bytes: pull("consumerGroup", strings.Repeat("g", 300)), code: wire.SubscriptionGroupNotExist, remark: "does not exist"},
 		{name: "PULL_MESSAGE from a topic that does not exist", bytes: pull("topic", "no_such_topic_badinput"), code: wire.TopicNotExist, remark: "not exist"},
+		{name: "oneway request with unknown code 9999", bytes: func() []byte {
+			c := wire.NewRequest(9999)
+			c.Flag, c.Opaque = wire.FlagOneway, 11
+			return c.AppendFrame(nil)
+		}(), silent: true},
+		{name: "a response nobody asked for (flag 1, opaque 12345)", bytes: func() []byte {
+			c := wire.NewResponse(&wire.Command{Opaque: 12345}, wire.Success, "")
+			return c.AppendFrame(nil)
+		}(), silent: true},
+		{name: "SEND_MESSAGE_V2 with a 15 MiB body (legal frame)", bytes: send(wire.JSON, make([]byte, 15<<20)), code: wire.MessageIllegal, remark: "exceeds the maximum"},
 		{name: "HEART_BEAT of consumer group \"bad group!\"", bytes: rawFrame(wire.HeartBeat, wire.JSON, 3,
 			[]byte(`{"clientID":"bad@1","consumerDataSet":[{"groupName":"bad group!","consumeType":"CONSUME_PASSIVELY","messageModel":"CLUSTERING","subscriptionDataSet":[]}]}`)), code: wire.Success},
 	}
@@ -359,6 +372,16 @@ func TestBadInput(t *testing.T) {
 				t.Logf("%-58s -> connection closed", bc.name)
 				continue
 			}
+			if bc.silent {
+				if _, err := c.Write(rawFrame(9998, wire.JSON, 99, nil)); err != nil {
+					t.Fatalf("%s: connection unusable afterwards: %v", bc.name, err)
+				}
+				if resp, err := readResponse(c); err != nil || resp.Opaque != 99 {
+					t.Errorf("%s: want no answer and the connection serving; got %v %+v", bc.name, err, resp)
+				}
+				t.Logf("%-58s -> no answer, connection kept", bc.name)
+				continue
+			}
 			resp, err := readResponse(c)
 			if err != nil {
 				t.Errorf("%s: no response: %v", bc.name, err)
@@ -377,6 +400,7 @@ func TestBadInput(t *testing.T) {
 		}
 	})
 
+	t.Logf("before %s: %v", "idle connections", measure(t, h.c))
 	t.Run("idle connections", func(t *testing.T) {
 		n := badIdleConnCount
 		var rl syscall.Rlimit
@@ -416,6 +440,7 @@ func TestBadInput(t *testing.T) {
 		t.Logf("%-58s -> all %d closed by the server after the %d s idle timeout", fmt.Sprintf("%d idle connections", n), closed, badIdleSeconds)
 	})
 
+	t.Logf("before %s: %v", "half a frame then a stall", measure(t, h.c))
 	t.Run("half a frame then a stall", func(t *testing.T) {
 		c := dialRaw(t, addr)
 		frame := rawFrame(wire.SendMessageV2, wire.JSON, 1, make([]byte, 4000), "a", "pg", "b", topic)
@@ -426,6 +451,7 @@ func TestBadInput(t *testing.T) {
 		t.Logf("%-58s -> connection closed after the %d s idle timeout", "half a frame, then nothing", badIdleSeconds)
 	})
 
+	t.Logf("before %s: %v", "client that never reads", measure(t, h.c))
 	t.Run("client that never reads", func(t *testing.T) {
 		// 40 messages of 60 KiB: each pull answers up to 256 KiB.
 		cl, err := transport.Dial(context.Background(), addr)
@@ -476,6 +502,7 @@ func TestBadInput(t *testing.T) {
 		t.Logf("%-58s -> connection closed after %d of ~%d MiB of responses", fmt.Sprintf("%d pipelined pulls, responses never read", pulls), got>>20, pulls/4)
 	})
 
+	t.Logf("after the bad inputs: %v", measure(t, h.c))
 	close(stop)
 	wg.Wait()
 	ackMu.Lock()

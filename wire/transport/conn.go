@@ -33,8 +33,11 @@ type Conn struct {
 	// lastActive is the unix nanos of the last read or write (idle timeout).
 	lastActive atomic.Int64
 	// overflowed is set once the peer left more than MaxPendingWrite bytes
-	// unread; the connection is closing.
+	// unread; the connection is closing and takes no more writes.
 	overflowed atomic.Bool
+	// queued counts response bytes handed to the event loop and not yet
+	// written; buffered is the outbound buffer's size after the last write.
+	queued, buffered atomic.Int64
 
 	opaque  atomic.Int32
 	mu      sync.Mutex // guards pending
@@ -71,13 +74,19 @@ func (c *Conn) Write(cmd *wire.Command) error {
 	c.touch()
 	bb := bytebufferpool.Get()
 	bb.B = cmd.AppendFrame(bb.B[:0])
+	n := len(bb.B)
+	if !c.reserve(n) {
+		bytebufferpool.Put(bb)
+		return ErrClosed
+	}
 	err := c.gc.AsyncWrite(bb.B, func(gc gnet.Conn, _ error) error {
 		bytebufferpool.Put(bb)
-		c.checkPending(gc)
+		c.written(gc, n)
 		return nil
 	})
 	if err != nil {
 		bytebufferpool.Put(bb)
+		c.unreserve(n)
 	}
 	return err
 }
@@ -111,13 +120,19 @@ func (c *Conn) WriteVec(cmd *wire.Command, parts [][]byte, done func()) error {
 		})
 	}
 	c.touch()
+	total := len(bb.B) + n
+	if !c.reserve(total) {
+		finish()
+		return ErrClosed
+	}
 	err := c.gc.AsyncWritev(vec, func(gc gnet.Conn, _ error) error {
 		finish()
-		c.checkPending(gc)
+		c.written(gc, total)
 		return nil
 	})
 	if err != nil {
 		finish()
+		c.unreserve(total)
 	}
 	return err
 }
@@ -206,22 +221,74 @@ func (c *Conn) touch() {
 	}
 }
 
-// checkPending closes the connection when its peer has left more than
-// MaxPendingWrite bytes unread. It runs on the event loop (after a write
-// there or in an async write's callback), where gc's outbound buffer may
-// be read.
+// Write-side back-pressure. Responses from workers reach the event loop
+// as queued write tasks, which gnet runs ahead of a close; so the bytes
+// are counted before they are queued (queued) and the outbound buffer is
+// sampled after each write (buffered), and a write that would take the
+// two past MaxPendingWrite is refused and closes the connection. A single
+// response larger than the cap still goes out when nothing else waits.
+
+// reserve counts n bytes about to be queued for the event loop; it
+// reports false, closing the connection, when the peer already leaves too
+// much unread.
+func (c *Conn) reserve(n int) bool {
+	if !c.sock {
+		return true
+	}
+	if c.overflowed.Load() {
+		return false
+	}
+	limit := int64(c.srv.cfg.MaxPendingWrite)
+	if limit <= 0 {
+		return true
+	}
+	q := c.queued.Add(int64(n))
+	b := c.buffered.Load()
+	if q+b > limit && (q != int64(n) || b != 0) {
+		c.queued.Add(-int64(n))
+		c.overflow(q + b)
+		return false
+	}
+	return true
+}
+
+// unreserve takes back a reservation whose write was not queued.
+func (c *Conn) unreserve(n int) {
+	if c.sock && c.srv.cfg.MaxPendingWrite > 0 {
+		c.queued.Add(-int64(n))
+	}
+}
+
+// written runs on the event loop after a queued write of n bytes: the
+// bytes now sit in the socket or in gc's outbound buffer, which may be
+// read here.
+func (c *Conn) written(gc gnet.Conn, n int) {
+	c.unreserve(n)
+	c.checkPending(gc)
+}
+
+// checkPending samples gc's outbound buffer (on the event loop) and closes
+// the connection when it holds more than MaxPendingWrite bytes.
 func (c *Conn) checkPending(gc gnet.Conn) {
-	if !c.sock || gc == nil || c.overflowed.Load() {
+	if !c.sock || gc == nil {
 		return
 	}
 	limit := c.srv.cfg.MaxPendingWrite
 	if limit <= 0 {
 		return
 	}
-	if n := gc.OutboundBuffered(); n > limit {
-		c.overflowed.Store(true)
-		c.srv.log.Warn("closing connection: peer does not read its responses", "remote", c.remote, "pending", n, "max", limit)
-		_ = gc.Close()
+	n := gc.OutboundBuffered()
+	c.buffered.Store(int64(n))
+	if n > limit {
+		c.overflow(int64(n))
+	}
+}
+
+// overflow closes a connection whose peer does not read, once.
+func (c *Conn) overflow(pending int64) {
+	if c.overflowed.CompareAndSwap(false, true) {
+		c.srv.log.Warn("closing connection: peer does not read its responses", "remote", c.remote, "pending", pending, "max", c.srv.cfg.MaxPendingWrite)
+		_ = c.gc.Close()
 	}
 }
 

@@ -426,6 +426,9 @@ func (s *Server) respondInLoop(c *Conn, req, resp *wire.Command) {
 	resp.Opaque = req.Opaque
 	resp.Flag |= wire.FlagResponse
 	resp.Serialize = req.Serialize
+	if c.overflowed.Load() {
+		return
+	}
 	bb := bytebufferpool.Get()
 	bb.B = resp.AppendFrame(bb.B[:0])
 	_, _ = c.gc.Write(bb.B)
