@@ -464,14 +464,14 @@ func TestHAAsyncReplicationLag(t *testing.T) {
 			byteLags = append(byteLags, max(0, m-s))
 		}
 	}()
-	go func() { // send a probe with raw remoting, then poll the slave for it
+	go func() { // every 10 ms a probe with raw remoting, then poll the slave for it
 		defer wg.Done()
 		pcl := scDial(t, master.addr)
 		for i := 0; ; i++ {
 			select {
 			case <-stop:
 				return
-			case <-time.After(50 * time.Millisecond):
+			case <-time.After(10 * time.Millisecond):
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			resp, err := pcl.Invoke(ctx, scSendRequest(topic, 4, 3, "", []byte("probe-"+strconv.Itoa(i))))
@@ -509,7 +509,7 @@ func TestHAAsyncReplicationLag(t *testing.T) {
 	}
 	if len(timeLags) > 0 {
 		t.Logf("SEND_OK to pullable on the slave over %d probes: p50 %v, p99 %v, max %v", len(timeLags),
-			percentile(timeLags, 0.5), percentile(timeLags, 0.99), timeLags[len(timeLags)-1])
+			percentile(timeLags, 50), percentile(timeLags, 99), timeLags[len(timeLags)-1])
 	}
 	acked := byStatus[primitive.SendOK]
 	eventually(t, 20*time.Second, "slave caught up", func() (bool, string) {
