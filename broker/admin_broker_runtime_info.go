@@ -49,8 +49,11 @@ package broker
 //     transientStorePoolEnable off: Booster writes consume queues and
 //     index inside the append and has no transient store pool.
 //     startAcceptSendRequestTimeStamp is 0 (Java's default; Booster has no
-//     such key). Java's put-latency and get-found/miss statistics,
-//     bootTimestamp and runtime are not reported.
+//     such key). Java's put-latency and get-found/miss statistics are not
+//     reported.
+//  9. bootTimestamp is when the broker opened its store (ms) and runtime
+//     the time since, as "[ d days, h hours, m minutes, s seconds ]"
+//     (Java's MessageFormat, which groups thousands).
 //
 // Responses: SUCCESS.
 
@@ -152,7 +155,26 @@ func (b *Broker) runtimeInfo(now time.Time) map[string]string {
 	m["dispatchBehindBytes"] = "0"
 	m["remainTransientStoreBufferNumbs"] = strconv.Itoa(math.MaxInt32)
 	m["startAcceptSendRequestTimeStamp"] = "0"
+	m["bootTimestamp"] = i64(b.booted.UnixMilli())
+	m["runtime"] = formatRuntime(now.Sub(b.booted))
 	return m
+}
+
+// formatRuntime is StoreStatsService.getFormatRuntime.
+func formatRuntime(d time.Duration) string {
+	ms := max(0, d.Milliseconds())
+	const sec, minute, hour, day = 1000, 60 * 1000, 3600 * 1000, 24 * 3600 * 1000
+	return fmt.Sprintf("[ %s days, %s hours, %s minutes, %s seconds ]",
+		groupThousands(ms/day), groupThousands(ms%day/hour), groupThousands(ms%hour/minute), groupThousands(ms%minute/sec))
+}
+
+// groupThousands writes n as java.text.MessageFormat does: 1,234.
+func groupThousands(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 // putCounts returns the number of messages ever written to the consume

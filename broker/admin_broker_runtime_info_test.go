@@ -1,6 +1,7 @@
 package broker_test
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -69,5 +70,11 @@ func TestGetBrokerRuntimeInfo(t *testing.T) {
 	}
 	if m["sendThreadPoolQueueCapacity"] != "10000" || m["remainTransientStoreBufferNumbs"] != "2147483647" {
 		t.Errorf("send queue capacity %q, transient buffers %q", m["sendThreadPoolQueueCapacity"], m["remainTransientStoreBufferNumbs"])
+	}
+	if boot := num("bootTimestamp"); boot <= 0 || boot > start {
+		t.Errorf("bootTimestamp %d, first send at %d", boot, start)
+	}
+	if !regexp.MustCompile(`^\[ \d+ days, \d+ hours, \d+ minutes, \d+ seconds \]$`).MatchString(m["runtime"]) {
+		t.Errorf("runtime %q", m["runtime"])
 	}
 }

@@ -50,6 +50,7 @@ type Broker struct {
 	uniq        uniqKeys
 	gets        getStats        // messages handed to consumers (get_stats.go)
 	pulled      pullOffsetTable // pull offsets (pull_offsets.go)
+	booted      time.Time       // when New opened the broker (runtime info's bootTimestamp)
 
 	stop    chan struct{}
 	wg      sync.WaitGroup
@@ -98,6 +99,7 @@ func New(cfg Config, log *slog.Logger) (*Broker, error) {
 		registerNow: make(chan struct{}, 1),
 		stop:        make(chan struct{}),
 		ns:          map[string]*transport.Client{},
+		booted:      time.Now(),
 	}
 	b.slaveSyncNow, b.memory = make(chan struct{}, 1), totalMemory()
 	b.cfg.Store(&cfg)
