@@ -13,7 +13,8 @@ func TestBrokerStatus(t *testing.T) {
 	t.Parallel()
 	c := testcluster.Start(t)
 	out := ok(t, c, "brokerStatus", "-b", c.BrokerAddr)
-	if !strings.HasPrefix(out, fmt.Sprintf("%-32s: %s\n", "brokerActive", "true")) || !strings.Contains(out, fmt.Sprintf("%-32s: %s\n", "brokerVersionDesc", "V5_3_3")) {
+	if !strings.HasPrefix(out, fmt.Sprintf("%-32s: %s\n", "EndTransactionQueueSize", "0")) || !strings.Contains(out, fmt.Sprintf("%-32s: %s\n", "brokerActive", "true")) ||
+		!strings.Contains(out, fmt.Sprintf("%-32s: %s\n", "brokerVersionDesc", "V5_3_3")) {
 		t.Errorf("-b:\n%s", out)
 	}
 	out = ok(t, c, "brokerStatus", "-c", "DefaultCluster")

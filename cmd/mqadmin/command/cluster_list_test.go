@@ -15,7 +15,7 @@ func TestClusterList(t *testing.T) {
 	matchLines(t, ok(t, c, "clusterList"),
 		q(fmt.Sprintf("%-22s  %-22s  %-4s  %-22s %-16s  %16s  %30s  %-22s  %-11s  %-12s  %-8s  %-10s", "#Cluster Name", "#Broker Name", "#BID", "#Addr",
 			"#Version", "#InTPS(LOAD)", "#OutTPS(LOAD)", "#Timer(Progress)", "#PCWait(ms)", "#Hour", "#SPACE", "#ACTIVATED")),
-		`DefaultCluster {10}broker-a {16}0 {5}`+q(c.BrokerAddr)+` +V5_3_3 {12} +\d+\.\d\d\(N,Nms\)  +0\.00\(N,Nms\|N,Nms\)  0-0\(0\.0w, 0\.0, 0\.0\) +N  0\.\d\d +0\.\d{4} +true`)
+		`DefaultCluster {10}broker-a {16}0 {5}`+q(c.BrokerAddr)+` +V5_3_3 {12} +\d+\.\d\d\(0,0ms\)  +0\.00\(0,0ms\|0,0ms\)  0-0\(0\.0w, 0\.0, 0\.0\) +0  0\.\d\d +0\.\d{4} +true`)
 	matchLines(t, ok(t, c, "clusterList", "-m", "-c", "DefaultCluster"),
 		q(fmt.Sprintf("%-16s  %-32s %14s %14s %14s %14s", "#Cluster Name", "#Broker Name", "#InTotalYest", "#OutTotalYest", "#InTotalToday", "#OutTotalToday")),
 		`DefaultCluster {4}broker-a {25} {13}0 {14}0 {14}1 {14}0`)

@@ -21,7 +21,7 @@ func TestStatsAll(t *testing.T) {
 	out := ok(t, c, "statsAll")
 	for _, want := range []string{
 		fmt.Sprintf("%-64s  %-64s %12s %11s %11s %14s %14s\n", "#Topic", "#Consumer Group", "#Accumulation", "#InTPS", "#OutTPS", "#InMsg24Hour", "#OutMsg24Hour"),
-		// In: the broker's TOPIC_PUT_NUMS (2 messages in the last minute); out: GROUP_GET_NUMS is not kept.
+		// In: the broker's TOPIC_PUT_NUMS (2 messages in the last minute); out: GROUP_GET_NUMS (SaG pulled nothing).
 		fmt.Sprintf("%-64s  %-64s %12d %11.2f %11.2f %14d %14d\n", "SaT", "SaG", 1, 2.0/60, 0.0, 2, 0),
 		fmt.Sprintf("%-64s  %-64s %12d %11.2f %11s %14d %14s\n", "SaIdle", "", 0, 0.0, "", 0, "NO_CONSUMER"),
 	} {
