@@ -20,6 +20,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // javaMQAdmin is a running Serve JVM.
@@ -136,19 +137,47 @@ func (j *javaMQAdmin) try(stopAfterLines int, args ...string) (stdout, stderr st
 		j.stopDead()
 		return "", "", fmt.Errorf("write to Apache's mqadmin: %w", err)
 	}
+	type answer struct {
+		out, errOut string
+		err         error
+	}
+	done := make(chan answer, 1)
+	go func() {
+		out, errOut, err := j.read(args)
+		done <- answer{out, errOut, err}
+	}()
+	select {
+	case a := <-done:
+		if a.err != nil {
+			j.stopDead()
+		}
+		return a.out, a.errOut, a.err
+	case <-time.After(javaCommandLimit):
+		// A hung command would otherwise hold the suite until go test's
+		// timeout; killing the JVM unblocks the reader.
+		_ = j.cmd.Process.Kill()
+		<-done
+		j.stopDead()
+		return "", "", fmt.Errorf("Apache's mqadmin %q still running after %v; killed", strings.Join(args, " "), javaCommandLimit)
+	}
+}
+
+// javaCommandLimit bounds one command of Apache's mqadmin (each takes
+// well under a second; clusterRT stops after its first row).
+const javaCommandLimit = 2 * time.Minute
+
+// read reads one answer of the runner.
+func (j *javaMQAdmin) read(args []string) (stdout, stderr string, err error) {
 	head, err := j.out.ReadString('\n')
 	if err != nil {
-		j.stopDead()
 		return "", "", fmt.Errorf("Apache's mqadmin exited during %q (a bad option makes it call System.exit): %w", strings.Join(args, " "), err)
 	}
 	var no, ne int
 	if _, err := fmt.Sscanf(head, "%d %d", &no, &ne); err != nil {
-		j.stopDead()
 		return "", "", fmt.Errorf("Apache's mqadmin runner answered %q: %w", head, err)
 	}
 	buf := make([]byte, no+ne)
 	if _, err := io.ReadFull(j.out, buf); err != nil {
-		j.stopDead()
 		return "", "", fmt.Errorf("read Apache's mqadmin output: %w", err)
 	}
 	return string(buf[:no]), string(buf[no:]), nil
