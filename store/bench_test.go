@@ -276,3 +276,32 @@ func fillBacklog(b *testing.B, s *Store, n int) {
 	}
 	b.Logf("backlog: %d messages, commit log %d bytes, in %v", n, s.MaxPhyOffset(), time.Since(start).Round(time.Second))
 }
+
+// BenchmarkPutManyQueues appends 1 KiB messages round-robin over the
+// queues of one topic, with the default consume-queue mapping cache
+// (maxMappedConsumeQueueFiles), to show what many active queues cost.
+func BenchmarkPutManyQueues(b *testing.B) {
+	for _, queues := range []int{8, 1000, 10_000} {
+		b.Run("queues="+strconv.Itoa(queues), func(b *testing.B) {
+			s := openStore(b, benchConfig(b, AsyncFlush))
+			m := benchMsg(1 << 10)
+			msgs := []*codec.Message{m}
+			var res PutResult
+			for q := range queues { // create the queues outside the timing
+				m.QueueID = int32(q)
+				if s.PutTo(&res, msgs, false); res.Status != PutOK {
+					b.Fatal(res.Status, res.Err)
+				}
+			}
+			b.SetBytes(int64(m.RecordSize()))
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := range b.N {
+				m.QueueID = int32(i % queues)
+				if s.PutTo(&res, msgs, false); res.Status != PutOK {
+					b.Fatal(res.Status, res.Err)
+				}
+			}
+		})
+	}
+}

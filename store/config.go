@@ -108,9 +108,12 @@ type Config struct {
 	DiskUsage func(path string) (float64, error)
 
 	// MaxMappedConsumeQueueFiles bounds how many consume-queue files are
-	// mapped at once (4096; Booster only). Files are mapped on first use
+	// mapped at once (16384; Booster only). Files are mapped on first use
 	// and the coldest are unmapped past the bound, so tens of thousands of
-	// queues cost neither file descriptors nor mappings.
+	// queues cost neither file descriptors nor mappings beyond it (Linux
+	// allows 65530 mappings per process by default). Queues written in
+	// turn beyond the bound pay a map and unmap each (about 30 µs instead
+	// of 3 µs per message).
 	MaxMappedConsumeQueueFiles int `conf:"maxMappedConsumeQueueFiles"`
 }
 
@@ -147,7 +150,7 @@ func DefaultConfig(root string) Config {
 		CleanResourceInterval:             10 * time.Second,
 		DeleteCommitLogFilesInterval:      100 * time.Millisecond,
 		DeleteFileBatchMax:                10,
-		MaxMappedConsumeQueueFiles:        4096,
+		MaxMappedConsumeQueueFiles:        16384,
 	}
 }
 

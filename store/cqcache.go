@@ -84,6 +84,7 @@ func (c *mapCache) mapFile(f *cqFile) (*mappedFile, error) {
 		}
 		return nil, err
 	}
+	m.adviseRandom()
 	m.hold() // the caller's reference; the cache owns the first
 	f.m.Store(m)
 	f.used.Store(true)

@@ -384,6 +384,7 @@ func (ix *index) load() error {
 			}
 			return err
 		}
+		m.adviseRandom()
 		// reserved stays 0: the first put allocates everything up to its
 		// entry, which costs nothing where blocks exist already.
 		f := &indexFile{path: m.path, m: m, slots: ix.slots, maxEntries: ix.entries}
@@ -440,6 +441,7 @@ func (ix *index) create(prev *indexFile) (*indexFile, error) {
 		os.Remove(path)
 		return nil, err
 	}
+	m.adviseRandom()
 	f := &indexFile{path: path, m: m, slots: ix.slots, maxEntries: ix.entries}
 	// The header and slots are written at random; allocate them now.
 	if err := f.reserve(f.entryPos(1)); err != nil {

@@ -102,6 +102,15 @@ func mapFile(f *os.File, path string, start, size int64) (*mappedFile, error) {
 	return m, nil
 }
 
+// adviseRandom turns off read-ahead for m's faults. Consume-queue and
+// index files are touched a few bytes at a time in many places; with the
+// kernel's read-ahead each first touch of a sparse file filled megabytes
+// of zeroed page cache, and 10,000 queues written round-robin cost about
+// 2.5 ms per message instead of 6 µs for the first touch of a page.
+func (m *mappedFile) adviseRandom() {
+	_ = unix.Madvise(m.data, unix.MADV_RANDOM) // advice only
+}
+
 func (m *mappedFile) size() int64 { return int64(len(m.data)) }
 func (m *mappedFile) end() int64  { return m.start + int64(len(m.data)) }
 
