@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/booster-mq/booster/acl"
 	"github.com/booster-mq/booster/compat"
 	"github.com/booster-mq/booster/ha"
 	"github.com/booster-mq/booster/store"
@@ -68,11 +69,17 @@ type Broker struct {
 	slaveCommitsMu sync.Mutex
 	slaveCommits   map[string]map[int32]int64 // slave: offsets committed here, by topic@group
 	memory         int64                      // total RAM, for suggestWhichBrokerId
+
+	acl *acl.Checker // nil unless aclEnable (acl.go)
 }
 
 // New opens the broker's store and metadata. Call Start to serve.
 func New(cfg Config, log *slog.Logger) (*Broker, error) {
 	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	checker, err := loadACL(&cfg)
+	if err != nil {
 		return nil, err
 	}
 	if log == nil {
@@ -100,6 +107,7 @@ func New(cfg Config, log *slog.Logger) (*Broker, error) {
 		stop:        make(chan struct{}),
 		ns:          map[string]*transport.Client{},
 		booted:      time.Now(),
+		acl:         checker,
 	}
 	b.slaveSyncNow, b.memory = make(chan struct{}, 1), totalMemory()
 	b.cfg.Store(&cfg)
@@ -152,7 +160,7 @@ func New(cfg Config, log *slog.Logger) (*Broker, error) {
 		_ = st.Close()
 		return nil, err
 	}
-	b.server = transport.NewServer(b.serverConfig(), transport.NewRouter(b.routes()), log)
+	b.server = transport.NewServer(b.serverConfig(), transport.NewRouter(b.aclRoutes(b.routes())), log)
 	b.server.OnConnClose(b.connClosed)
 	return b, nil
 }
@@ -195,6 +203,7 @@ func (b *Broker) Start() error {
 	b.startScheduled()
 	b.wg.Add(1)
 	go b.transactionCheckLoop()
+	b.startACLWatch()
 	b.log.Info("broker started", "listen", addrs, "advertised", b.Addr(), "namesrv", b.conf().NamesrvAddr,
 		"store", b.conf().StorePathRootDir, "flushDiskType", b.conf().FlushDiskType,
 		"brokerRole", b.conf().BrokerRole, "brokerId", b.conf().BrokerID, "ha", b.conf().HAAddr())

@@ -122,6 +122,13 @@ type Config struct {
 	// offsets, delay offsets and subscription groups from its master
 	// (Booster key; Java: 10 s in 4.x, 60 s in 5.x).
 	SlaveSyncInterval time.Duration `conf:"slaveSyncInterval"`
+	// AclEnable checks every request against the ACL file (acl.go).
+	AclEnable bool `conf:"aclEnable"`
+	// RocketmqHome is Java's rocketmq.home.dir; empty means $ROCKETMQ_HOME.
+	RocketmqHome string `conf:"rocketmqHome"`
+	// ACLPlainFile is the ACL file, relative to RocketmqHome unless
+	// absolute (Java's system property rocketmq.acl.plain.file).
+	ACLPlainFile string `conf:"rocketmq.acl.plain.file"`
 	// StoreKeys holds broker.conf keys of the message store (store.Config's
 	// conf tags) that the broker passes through: index, retention, flush tuning.
 	StoreKeys map[string]string
@@ -186,6 +193,8 @@ func DefaultConfig() Config {
 		SlaveTimeout:                  3000,
 		AccessMessageInMemoryMaxRatio: 40,
 		SlaveSyncInterval:             10 * time.Second,
+
+		ACLPlainFile: "conf/plain_acl.yml",
 	}
 }
 

@@ -22,6 +22,7 @@ var allowed = map[string][]string{
 	"codec":          {"wire", "compat"},
 	"store":          {"codec", "wire", "compat", "golang.org/x/sys"},
 	"ha":             {"store", "codec", "wire", "compat", "golang.org/x/sys"},
+	"acl":            {"codec", "wire", "compat", "gopkg.in/yaml.v3"},
 }
 
 func TestImportRules(t *testing.T) {
