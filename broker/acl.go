@@ -32,6 +32,9 @@ package broker
 //     IPv6 ranges ("fe80::1-9") are not read; an absolute
 //     rocketmq.acl.plain.file is used as is (Apache always prefixes home).
 //
+// Booster's clients (bin/mqadmin, a slave's metadata sync) send no
+// credentials; their hosts belong in globalWhiteRemoteAddresses.
+//
 // Not there: UPDATE_AND_CREATE_ACL_CONFIG and the other ACL admin codes
 // (50–54), further ACL files under conf/acl, ACL on the NameServer.
 

@@ -22,7 +22,8 @@ import (
 // client with an account's keys produces and consumes; a wrong secret, no
 // credentials, or an account without PUB cannot send (Apache's ACL 1.0
 // answer: SYSTEM_ERROR with the AclException message, and nothing is
-// stored); an account without SUB on the topic cannot pull.
+// stored); an account without SUB on the topic cannot pull; a change to
+// the file takes effect without a restart.
 func TestACL(t *testing.T) {
 	if os.Getenv("BOOSTER_TEST_NAMESRV") != "" {
 		t.Skip("needs a Booster this test configures (aclEnable=true and its own plain_acl.yml)")
@@ -96,6 +97,23 @@ accounts:
 		topic, "No acl config for nobody-at-all")
 	refused("SUB-only account", []producer.Option{producer.WithCredentials(subOnly)}, topic, "No default permission for topic:"+topic)
 	refused("no PUB on the topic", []producer.Option{producer.WithCredentials(rw)}, other, "No default permission for topic:"+other)
+
+	// The broker re-reads the file when it changes: the SUB-only account
+	// gets PUB on the other topic.
+	granted := strings.Replace(yml, "    defaultTopicPerm: SUB\n", "    defaultTopicPerm: SUB\n    topicPerms:\n      - "+other+"=PUB\n", 1)
+	if err := os.WriteFile(filepath.Join(home, "conf", "plain_acl.yml"), []byte(granted), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	pg := h.newProducer(producer.WithCredentials(subOnly), producer.WithRetry(0))
+	eventually(t, routeWait, "the changed plain_acl.yml to let the SUB-only account send", func() (bool, string) {
+		ctx, cancel := context.WithTimeout(context.Background(), sendTimeout)
+		defer cancel()
+		res, err := pg.SendSync(ctx, primitive.NewMessage(other, []byte("after-reload")))
+		if err != nil {
+			return false, err.Error()
+		}
+		return res.Status == primitive.SendOK, res.String()
+	})
 
 	// The account consumes everything it sent with a push consumer (its
 	// heartbeats, pulls and offset commits are all checked).
