@@ -52,6 +52,7 @@ type Broker struct {
 	gets        getStats        // messages handed to consumers (get_stats.go)
 	pulled      pullOffsetTable // pull offsets (pull_offsets.go)
 	booted      time.Time       // when New opened the broker (runtime info's bootTimestamp)
+	obs         brokerMetrics   // Prometheus metrics and endpoint (metrics.go)
 
 	stop    chan struct{}
 	wg      sync.WaitGroup
@@ -160,7 +161,8 @@ func New(cfg Config, log *slog.Logger) (*Broker, error) {
 		_ = st.Close()
 		return nil, err
 	}
-	b.server = transport.NewServer(b.serverConfig(), transport.NewRouter(b.aclRoutes(b.routes())), log)
+	b.initMetrics()
+	b.server = transport.NewServer(b.serverConfig(), transport.NewRouter(b.timedRoutes(b.aclRoutes(b.routes()))), log)
 	b.server.OnConnClose(b.connClosed)
 	return b, nil
 }
@@ -193,6 +195,10 @@ func (b *Broker) Start() error {
 		b.server.Stop()
 		return fmt.Errorf("HA listen: %w", err)
 	}
+	if err := b.startMetrics(); err != nil {
+		b.server.Stop()
+		return err
+	}
 	b.started.Store(true)
 	b.polls.start()
 	b.pop.start()
@@ -224,12 +230,13 @@ func (b *Broker) Close() error {
 	}
 	b.wg.Wait()
 	b.closeHA()
+	errMetrics := b.stopMetrics()
 	b.nsMu.Lock()
 	for _, c := range b.ns {
 		c.Close()
 	}
 	b.nsMu.Unlock()
-	errs := []error{b.pop.persist(), b.offsets.persist(), b.groups.persist(), b.topics.persist(), b.persistScheduled()}
+	errs := []error{errMetrics, b.pop.persist(), b.offsets.persist(), b.groups.persist(), b.topics.persist(), b.persistScheduled()}
 	if b.store != nil {
 		errs = append(errs, b.store.Close())
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/booster-mq/booster/compat"
+	"github.com/booster-mq/booster/metrics"
 	"github.com/booster-mq/booster/store"
 )
 
@@ -15,6 +16,9 @@ type Config struct {
 	// RemotingConfig holds the server and flow-control keys
 	// (server_config.go).
 	RemotingConfig
+	// ExporterConfig holds the metrics keys (metricsExporterType, ...;
+	// broker/metrics.go).
+	metrics.ExporterConfig
 
 	BrokerClusterName           string        `conf:"brokerClusterName"`
 	BrokerName                  string        `conf:"brokerName"`
@@ -138,6 +142,7 @@ type Config struct {
 func DefaultConfig() Config {
 	return Config{
 		RemotingConfig: DefaultRemotingConfig(),
+		ExporterConfig: metrics.DefaultExporterConfig(),
 
 		BrokerClusterName:           "DefaultCluster",
 		BrokerName:                  "broker-a",
@@ -277,6 +282,9 @@ func (c *Config) Validate() error {
 	}
 	if c.TransactionCheckInterval <= 0 || c.TransactionTimeOut < 0 || c.TransactionCheckMax <= 0 {
 		errs = append(errs, errors.New("transactionCheckInterval and transactionCheckMax must be positive, transactionTimeOut not negative"))
+	}
+	if err := c.ExporterConfig.Validate(); err != nil {
+		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }

@@ -137,6 +137,7 @@ func (b *Broker) pull(r *transport.Request, h *codec.PullMessageRequestHeader, f
 		return resp
 	}
 	b.gets.add(h.Topic, h.ConsumerGroup, len(res.Records), time.Now().UnixMilli())
+	b.countPull(r, h, res, firstPass)
 	if req.IsOneway() {
 		res.Release()
 		return nil

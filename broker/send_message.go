@@ -112,6 +112,7 @@ func (b *Broker) sendMessage(r *transport.Request) *wire.Command {
 		wait = false
 	}
 	res := b.store.Put(msgs, wait)
+	b.countPut(&h, &res)
 	return b.sendResponse(req, &h, queueID, msgs, res)
 }
 

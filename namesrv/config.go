@@ -10,12 +10,17 @@ import (
 	"time"
 
 	"github.com/booster-mq/booster/compat"
+	"github.com/booster-mq/booster/metrics"
 )
 
 // Config is the NameServer configuration. Each field's conf tag is the key
 // of Apache RocketMQ's NamesrvConfig or NettyServerConfig, as written in a
 // namesrv.properties file.
 type Config struct {
+	// ExporterConfig holds the broker's metrics keys (metricsExporterType,
+	// ...), a Booster extension for the NameServer (metrics.go).
+	metrics.ExporterConfig
+
 	// ListenPort is the remoting port (NettyServerConfig.listenPort, 9876
 	// as set by NamesrvStartup).
 	ListenPort int `conf:"listenPort"`
@@ -51,6 +56,7 @@ func DefaultConfig() Config {
 		home = "."
 	}
 	return Config{
+		ExporterConfig:                 metrics.DefaultExporterConfig(),
 		ListenPort:                     9876,
 		BindAddress:                    "0.0.0.0",
 		KvConfigPath:                   filepath.Join(home, "namesrv", "kvConfig.json"),
@@ -76,6 +82,9 @@ func (c *Config) Validate() error {
 	if c.ScanNotActiveBrokerInterval <= 0 {
 		errs = append(errs, fmt.Errorf("scanNotActiveBrokerInterval %v: must be positive", c.ScanNotActiveBrokerInterval))
 	}
+	if err := c.ExporterConfig.Validate(); err != nil {
+		errs = append(errs, err)
+	}
 	return errors.Join(errs...)
 }
 
@@ -91,6 +100,9 @@ func (c *Config) Set(key, value string) (known bool, err error) {
 // Configuration.getAllConfigsFormatString.
 func (c *Config) Properties() []compat.Property {
 	props := compat.ConfProperties(c)
+	if !c.Prometheus() { // Booster's metrics keys show only when in use: Apache's NameServer has none
+		props = slices.DeleteFunc(props, func(p compat.Property) bool { return strings.HasPrefix(p.Key, "metrics") })
+	}
 	slices.SortFunc(props, func(a, b compat.Property) int { return strings.Compare(a.Key, b.Key) })
 	return props
 }

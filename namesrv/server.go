@@ -30,6 +30,7 @@ type Server struct {
 	kv     *kvStore
 	srv    *transport.Server
 	addr   string
+	obs    namesrvMetrics // Prometheus metrics and endpoint (metrics.go)
 
 	stop      chan struct{}
 	wg        sync.WaitGroup
@@ -74,10 +75,15 @@ func (s *Server) start() error {
 	sc := transport.DefaultServerConfig("namesrv")
 	// Java's defaultThreadPoolNums and its two queues together.
 	sc.Pools[transport.Admin] = transport.PoolConfig{Workers: 16, Queue: 60000}
-	srv := transport.NewServer(sc, transport.NewRouter(s.handlers()), s.log)
-	srv.OnConnClose(s.connClosed)
 	addr := net.JoinHostPort(cfg.BindAddress, strconv.Itoa(cfg.ListenPort))
+	s.initMetrics(cfg, addr)
+	srv := transport.NewServer(sc, transport.NewRouter(s.timedRoutes(s.handlers())), s.log)
+	srv.OnConnClose(s.connClosed)
 	if err := srv.Start(addr); err != nil {
+		return err
+	}
+	if err := s.startMetrics(cfg); err != nil {
+		srv.Stop()
 		return err
 	}
 	s.srv, s.addr = srv, addr
@@ -96,6 +102,9 @@ func (s *Server) Close() {
 		close(s.stop)
 		if s.srv != nil {
 			s.srv.Stop()
+		}
+		if err := s.obs.srv.Close(); err != nil {
+			s.log.Warn("metrics endpoint close", "err", err)
 		}
 		s.wg.Wait()
 	})
