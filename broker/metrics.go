@@ -234,6 +234,18 @@ func (s metricsState) Connections(fn func(*metrics.Connection)) {
 	}
 }
 
+// GroupClients reads a consumer group's heartbeat state.
+func (s metricsState) GroupClients(group string) (int, string) {
+	t := s.b.clients
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	g := t.consumers[group]
+	if g == nil || len(g.channels) == 0 {
+		return 0, ""
+	}
+	return len(g.channels), g.messageModel
+}
+
 // Storage reads the store's sizes and offsets.
 func (s metricsState) Storage() metrics.Storage {
 	b := s.b
@@ -245,9 +257,12 @@ func (s metricsState) Storage() metrics.Storage {
 	if total, free, ok := diskSpace(b.conf().StorePathRootDir); ok {
 		st.UsedBytes = total - free
 	}
+	st.TopicOffsets = map[string]int64{}
 	for _, topic := range b.store.Topics() {
 		for _, id := range b.store.QueueIDs(topic) {
-			st.ConsumeQueueBytes += 20 * max(0, b.store.MaxOffset(topic, id)-b.store.MinOffset(topic, id))
+			maxOff := b.store.MaxOffset(topic, id)
+			st.ConsumeQueueBytes += 20 * max(0, maxOff-b.store.MinOffset(topic, id))
+			st.TopicOffsets[topic] += maxOff
 		}
 	}
 	if b.haMaster != nil {

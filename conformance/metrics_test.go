@@ -195,6 +195,16 @@ func TestMetricsPrometheus(t *testing.T) {
 	if got := value(fams, "rocketmq_messages_in_total", in); got != first+second {
 		t.Errorf("rocketmq_messages_in_total = %v, want %d", got, first+second)
 	}
+	// rocketmq-exporter's names for the same figures.
+	if got := value(fams, "rocketmq_group_diff", with("group", group, "topic", topic)); got != second {
+		t.Errorf("rocketmq_group_diff = %v, want %d", got, second)
+	}
+	if got := value(fams, "rocketmq_producer_offset", with("broker", "broker-a", "topic", topic)); got != first+second {
+		t.Errorf("rocketmq_producer_offset = %v, want %d", got, first+second)
+	}
+	if got := value(fams, "rocketmq_consumer_offset", with("broker", "broker-a", "topic", topic, "group", group)); got != first {
+		t.Errorf("rocketmq_consumer_offset = %v, want %d", got, first)
+	}
 	if got := value(fams, "rocketmq_consumer_lag_latency", lag); got < 0 || got > float64(time.Hour.Milliseconds()) {
 		t.Errorf("rocketmq_consumer_lag_latency = %v ms", got)
 	}

@@ -92,7 +92,7 @@ func NewBroker(n Node, c *ExporterConfig, names CodeNames, state BrokerState) *B
 	}
 	m.reg.MustRegister(m.rpc.hist, m.in, m.inBytes, m.size, m.out, m.outBytes)
 	if state != nil {
-		m.reg.MustRegister(newBrokerCollector(cl, state))
+		m.reg.MustRegister(newBrokerCollector(n, cl, state))
 	}
 	return m
 }
@@ -196,6 +196,10 @@ type BrokerState interface {
 	ConsumerQueues(fn func(*QueueState))
 	// Connections calls fn for every producer and consumer connection.
 	Connections(fn func(*Connection))
+	// GroupClients returns how many clients of a consumer group are
+	// online and its message model (CLUSTERING, BROADCASTING; empty when
+	// none is online).
+	GroupClients(group string) (online int, messageModel string)
 	// Storage returns the store's sizes and offsets.
 	Storage() Storage
 	// Processors calls fn for each executor with its queued requests.
@@ -237,6 +241,8 @@ type Storage struct {
 	CommitLogMin, CommitLogMax, Flushed, Dispatched int64
 	// ConsumeQueueBytes is the consume-queue units held, times 20.
 	ConsumeQueueBytes int64
+	// TopicOffsets is the sum of each topic's queue max offsets.
+	TopicOffsets map[string]int64
 	// EarliestMessageTime is the store time (ms) of the oldest message, 0
 	// when the store is empty.
 	EarliestMessageTime int64
@@ -253,6 +259,7 @@ type SlaveState struct {
 // brokerCollector computes the gauges at scrape time.
 type brokerCollector struct {
 	state BrokerState
+	node  Node
 
 	permission, topics, groups           *prometheus.Desc
 	lag, lagLatency, inflight, queueing  *prometheus.Desc
@@ -261,9 +268,12 @@ type brokerCollector struct {
 	storageSize, flushBehind, dispBehind *prometheus.Desc
 	reserveTime, commitLog, consumeQueue *prometheus.Desc
 	slaveBehind, watermark               *prometheus.Desc
+
+	// rocketmq-exporter's names (per broker; the exporter adds brokers up).
+	groupDiff, groupRetryDiff, producerOffset, consumerOffset *prometheus.Desc
 }
 
-func newBrokerCollector(cl prometheus.Labels, state BrokerState) *brokerCollector {
+func newBrokerCollector(n Node, cl prometheus.Labels, state BrokerState) *brokerCollector {
 	d := func(name, help string, labels ...string) *prometheus.Desc {
 		return prometheus.NewDesc(name, help, labels, cl)
 	}
@@ -271,6 +281,7 @@ func newBrokerCollector(cl prometheus.Labels, state BrokerState) *brokerCollecto
 	storeLabels := []string{"storage_type", "storage_medium"}
 	return &brokerCollector{
 		state:        state,
+		node:         n,
 		permission:   d("rocketmq_broker_permission", "brokerPermission (2 write, 4 read, 6 both)."),
 		topics:       d("rocketmq_topic_number", "Topics in the broker's topic config table."),
 		groups:       d("rocketmq_consumer_group_number", "Subscription groups in the broker's table."),
@@ -290,6 +301,11 @@ func newBrokerCollector(cl prometheus.Labels, state BrokerState) *brokerCollecto
 		consumeQueue: d("booster_storage_consumequeue_bytes", "Consume-queue bytes held, 20 per unit (Booster)."),
 		slaveBehind:  d("booster_ha_slave_behind_bytes", "Commit-log bytes a slave has not acknowledged (Booster).", "slave"),
 		watermark:    d("rocketmq_processor_watermark", "Requests waiting in an executor's queue.", "processor"),
+
+		groupDiff:      d("rocketmq_group_diff", "GroupDiff (rocketmq-exporter): the group's lag on this broker.", "group", "topic", "countOfOnlineConsumers", "msgModel"),
+		groupRetryDiff: d("rocketmq_group_retrydiff", "GroupRetryDiff (rocketmq-exporter): the group's lag of its retry topic.", "group", "topic", "countOfOnlineConsumers", "msgModel"),
+		producerOffset: d("rocketmq_producer_offset", "TopicOffset (rocketmq-exporter): the sum of the topic's queue max offsets.", "broker", "topic"),
+		consumerOffset: d("rocketmq_consumer_offset", "GroupConsumeTotalOffset (rocketmq-exporter): the sum of the group's committed offsets.", "broker", "topic", "group"),
 	}
 }
 
@@ -297,7 +313,8 @@ func newBrokerCollector(cl prometheus.Labels, state BrokerState) *brokerCollecto
 func (c *brokerCollector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{c.permission, c.topics, c.groups, c.lag, c.lagLatency, c.inflight,
 		c.queueing, c.ready, c.queueLag, c.producers, c.consumers, c.storageSize, c.flushBehind, c.dispBehind,
-		c.reserveTime, c.commitLog, c.consumeQueue, c.slaveBehind, c.watermark} {
+		c.reserveTime, c.commitLog, c.consumeQueue, c.slaveBehind, c.watermark,
+		c.groupDiff, c.groupRetryDiff, c.producerOffset, c.consumerOffset} {
 		ch <- d
 	}
 }
@@ -306,6 +323,7 @@ func (c *brokerCollector) Describe(ch chan<- *prometheus.Desc) {
 type lagAgg struct {
 	lag, inflight, ready     int64
 	oldestConsume, oldestPul int64
+	committed                int64
 }
 
 // Collect reads the broker's state.
@@ -314,6 +332,7 @@ func (c *brokerCollector) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(d, prometheus.GaugeValue, v, lv...)
 	}
 	s := c.state
+	nodeID := c.node.ID
 	now := time.Now().UnixMilli()
 	gauge(c.permission, float64(s.Permission()))
 	gauge(c.topics, float64(s.TopicCount()))
@@ -330,6 +349,7 @@ func (c *brokerCollector) Collect(ch chan<- prometheus.Metric) {
 		lag := max(0, q.BrokerOffset-q.ConsumerOffset)
 		pull := max(q.PullOffset, q.ConsumerOffset)
 		a.lag += lag
+		a.committed += q.ConsumerOffset
 		a.inflight += max(0, pull-q.ConsumerOffset)
 		a.ready += max(0, q.BrokerOffset-pull)
 		if lag > 0 && q.ConsumeTime > 0 && (a.oldestConsume == 0 || q.ConsumeTime < a.oldestConsume) {
@@ -348,6 +368,14 @@ func (c *brokerCollector) Collect(ch chan<- prometheus.Metric) {
 		gauge(c.ready, float64(a.ready), lv...)
 		gauge(c.lagLatency, float64(since(now, a.oldestConsume)), lv...)
 		gauge(c.queueing, float64(since(now, a.oldestPul)), lv...)
+
+		online, model := s.GroupClients(k.group)
+		diff := c.groupDiff
+		if strings.HasPrefix(k.topic, "%RETRY%") {
+			diff = c.groupRetryDiff
+		}
+		gauge(diff, float64(a.lag), k.group, k.topic, strconv.Itoa(online), model)
+		gauge(c.consumerOffset, float64(a.committed), nodeID, k.topic, k.group)
 	}
 
 	type prodKey struct{ lang, ver string }
@@ -368,6 +396,11 @@ func (c *brokerCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 
 	st := s.Storage()
+	for topic, off := range st.TopicOffsets {
+		if !retryOrDLQ(topic) {
+			gauge(c.producerOffset, float64(off), nodeID, topic)
+		}
+	}
 	if st.UsedBytes >= 0 {
 		gauge(c.storageSize, float64(st.UsedBytes), "local", "disk")
 	}

@@ -27,9 +27,11 @@ func (fakeState) Connections(fn func(*Connection)) {
 	fn(&Connection{Producer: true, Language: "go", Version: "v5_3_3"})
 	fn(&Connection{Group: "g", Language: "java", Version: "v4_9_8", ConsumeMode: "push"})
 }
+func (fakeState) GroupClients(group string) (int, string) { return 1, "CLUSTERING" }
 func (fakeState) Storage() Storage {
 	return Storage{UsedBytes: 100, CommitLogMin: 0, CommitLogMax: 1000, Flushed: 900, Dispatched: 1000,
-		ConsumeQueueBytes: 300, Slaves: []SlaveState{{Addr: "s1", AckOffset: 800}}}
+		ConsumeQueueBytes: 300, Slaves: []SlaveState{{Addr: "s1", AckOffset: 800}},
+		TopicOffsets: map[string]int64{"t": 15, "%RETRY%g": 3}}
 }
 func (fakeState) Processors(fn func(string, int)) { fn("send", 2) }
 
@@ -115,13 +117,22 @@ rocketmq_storage_flush_behind_bytes{cluster="DefaultCluster",env="test",node_id=
 # HELP booster_ha_slave_behind_bytes Commit-log bytes a slave has not acknowledged (Booster).
 # TYPE booster_ha_slave_behind_bytes gauge
 booster_ha_slave_behind_bytes{cluster="DefaultCluster",env="test",node_id="broker-a",node_type="broker",slave="s1"} 200
+# HELP rocketmq_group_diff GroupDiff (rocketmq-exporter): the group's lag on this broker.
+# TYPE rocketmq_group_diff gauge
+rocketmq_group_diff{cluster="DefaultCluster",countOfOnlineConsumers="1",env="test",group="g",msgModel="CLUSTERING",node_id="broker-a",node_type="broker",topic="t"} 6
+# HELP rocketmq_producer_offset TopicOffset (rocketmq-exporter): the sum of the topic's queue max offsets.
+# TYPE rocketmq_producer_offset gauge
+rocketmq_producer_offset{broker="broker-a",cluster="DefaultCluster",env="test",node_id="broker-a",node_type="broker",topic="t"} 15
+# HELP rocketmq_consumer_offset GroupConsumeTotalOffset (rocketmq-exporter): the sum of the group's committed offsets.
+# TYPE rocketmq_consumer_offset gauge
+rocketmq_consumer_offset{broker="broker-a",cluster="DefaultCluster",env="test",group="g",node_id="broker-a",node_type="broker",topic="t"} 9
 # HELP rocketmq_topic_number Topics in the broker's topic config table.
 # TYPE rocketmq_topic_number gauge
 rocketmq_topic_number{cluster="DefaultCluster",env="test",node_id="broker-a",node_type="broker"} 3
 `
 	names := []string{"booster_consumer_queue_lag_messages", "rocketmq_consumer_inflight_messages", "rocketmq_consumer_lag_messages",
 		"rocketmq_consumer_ready_messages", "rocketmq_producer_connections", "rocketmq_storage_flush_behind_bytes",
-		"booster_ha_slave_behind_bytes", "rocketmq_topic_number"}
+		"booster_ha_slave_behind_bytes", "rocketmq_topic_number", "rocketmq_group_diff", "rocketmq_producer_offset", "rocketmq_consumer_offset"}
 	if err := testutil.GatherAndCompare(m.Gatherer(), strings.NewReader(want), names...); err != nil {
 		t.Fatal(err)
 	}
