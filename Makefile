@@ -62,7 +62,8 @@ grpc-conformance: build
 ## fuzz: run every fuzz target for FUZZTIME, one after another (plain `go test` runs their seeds)
 FUZZ_TARGETS := wire:FuzzDecode wire:FuzzJSONHeader wire:FuzzBinaryHeader \
 	codec:FuzzDecodeRecord codec:FuzzDecodeBatch codec:FuzzParseProperties codec:FuzzRequestHeaders codec:FuzzDecodeHeartbeat \
-	filter:FuzzParse compat:FuzzReadProperties compat:FuzzSetConf broker:FuzzConfigSet store:FuzzScanSegment
+	filter:FuzzParse compat:FuzzReadProperties compat:FuzzSetConf broker:FuzzConfigSet store:FuzzScanSegment \
+	acl:FuzzParse acl:FuzzAddrPattern
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; fn=$${t##*:}; echo "== $$fn (./$$pkg) for $(FUZZTIME)"; \
