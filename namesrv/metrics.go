@@ -67,22 +67,9 @@ func (s *Server) timedRoutes(routes []transport.Route) []transport.Route {
 	if rpc == nil {
 		return routes
 	}
-	for i := range routes {
-		h := routes[i].Handler
-		routes[i].Handler = func(r *transport.Request) *wire.Command {
-			code, oneway, arrived := r.Cmd.Code, r.Cmd.IsOneway(), r.Arrived
-			resp := h(r)
-			if resp != nil || oneway {
-				var rc int32
-				if resp != nil {
-					rc = resp.Code
-				}
-				rpc.Observe(code, rc, false, oneway, time.Since(arrived))
-			}
-			return resp
-		}
-	}
-	return routes
+	return transport.ObserveRoutes(routes, func(req, resp int32, oneway bool, d time.Duration) {
+		rpc.Observe(req, resp, false, oneway, d)
+	})
 }
 
 // metricsState is the route table as metrics.NamesrvState.

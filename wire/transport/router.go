@@ -114,3 +114,30 @@ func NotSupported(req *wire.Command) *wire.Command {
 	return wire.NewResponse(req, wire.RequestCodeNotSupported,
 		fmt.Sprintf(" request type %d not supported", req.Code))
 }
+
+// Observer is told, for each answered request (and each oneway one), its
+// code, the response code (0 for oneway), whether it was oneway, and how
+// long it took since the frame was decoded.
+type Observer func(req, resp int32, oneway bool, d time.Duration)
+
+// ObserveRoutes wraps every route's handler so that obs sees each request
+// it answers. Deferred answers (a nil response to a two-way request, as in
+// long polling) are not observed.
+func ObserveRoutes(routes []Route, obs Observer) []Route {
+	for i := range routes {
+		h := routes[i].Handler
+		routes[i].Handler = func(r *Request) *wire.Command {
+			code, oneway, arrived := r.Cmd.Code, r.Cmd.IsOneway(), r.Arrived
+			resp := h(r)
+			if resp != nil || oneway {
+				var rc int32
+				if resp != nil {
+					rc = resp.Code
+				}
+				obs(code, rc, oneway, time.Since(arrived))
+			}
+			return resp
+		}
+	}
+	return routes
+}
