@@ -316,3 +316,28 @@ func bodyString(body []byte, charset string) (string, error) {
 
 // forever is the end of time for SEARCH and QUERY requests.
 var forever = strconv.FormatInt(math.MaxInt64, 10)
+
+// printFields prints the "Topic:" to "Message Body Path:" lines that
+// queryMsgById and queryMsgByUniqueKey share (Java's printMsg).
+func printFields(x *ctx, m *message, bodyPath string) {
+	orNull := func(k string) string {
+		if v, ok := m.props[k]; ok {
+			return v
+		}
+		return "null"
+	}
+	x.printf("%-20s %s\n", "Topic:", m.Topic)
+	x.printf("%-20s %s\n", "Tags:", "["+orNull(codec.PropertyTags)+"]")
+	x.printf("%-20s %s\n", "Keys:", "["+orNull(codec.PropertyKeys)+"]")
+	x.printf("%-20s %d\n", "Queue ID:", m.QueueID)
+	x.printf("%-20s %d\n", "Queue Offset:", m.QueueOffset)
+	x.printf("%-20s %d\n", "CommitLog Offset:", m.CommitLogOffset)
+	x.printf("%-20s %d\n", "Reconsume Times:", m.ReconsumeTimes)
+	x.printf("%-20s %s\n", "Born Timestamp:", humanTime2(m.BornTimestamp))
+	x.printf("%-20s %s\n", "Store Timestamp:", humanTime2(m.StoreTimestamp))
+	x.printf("%-20s %s\n", "Born Host:", m.BornHost)
+	x.printf("%-20s %s\n", "Store Host:", m.StoreHost)
+	x.printf("%-20s %d\n", "System Flag:", m.SysFlag)
+	x.printf("%-20s %s\n", "Properties:", m.propsString())
+	x.printf("%-20s %s\n", "Message Body Path:", bodyPath)
+}

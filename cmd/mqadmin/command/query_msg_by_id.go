@@ -129,27 +129,8 @@ func printMsgDetail(x *ctx, m *message) error {
 	if err != nil {
 		return err
 	}
-	tagsOrNull := func(k string) string {
-		if v, ok := m.props[k]; ok {
-			return v
-		}
-		return "null"
-	}
 	x.printf("%-20s %s\n", "OffsetID:", m.offsetMsgID())
-	x.printf("%-20s %s\n", "Topic:", m.Topic)
-	x.printf("%-20s %s\n", "Tags:", "["+tagsOrNull(codec.PropertyTags)+"]")
-	x.printf("%-20s %s\n", "Keys:", "["+tagsOrNull(codec.PropertyKeys)+"]")
-	x.printf("%-20s %d\n", "Queue ID:", m.QueueID)
-	x.printf("%-20s %d\n", "Queue Offset:", m.QueueOffset)
-	x.printf("%-20s %d\n", "CommitLog Offset:", m.CommitLogOffset)
-	x.printf("%-20s %d\n", "Reconsume Times:", m.ReconsumeTimes)
-	x.printf("%-20s %s\n", "Born Timestamp:", humanTime2(m.BornTimestamp))
-	x.printf("%-20s %s\n", "Store Timestamp:", humanTime2(m.StoreTimestamp))
-	x.printf("%-20s %s\n", "Born Host:", m.BornHost)
-	x.printf("%-20s %s\n", "Store Host:", m.StoreHost)
-	x.printf("%-20s %d\n", "System Flag:", m.SysFlag)
-	x.printf("%-20s %s\n", "Properties:", m.propsString())
-	x.printf("%-20s %s\n", "Message Body Path:", path)
+	printFields(x, m, path)
 	if x.IsSet("f") {
 		body, err := bodyString(m.Body, x.trimmed("f"))
 		if err != nil {

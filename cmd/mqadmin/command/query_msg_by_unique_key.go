@@ -21,7 +21,6 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/booster-mq/booster/codec"
 	"github.com/booster-mq/booster/wire"
 )
 
@@ -93,26 +92,7 @@ func showUniqueMessage(x *ctx, m *message, index int) error {
 	if err := os.WriteFile(path, m.Body, 0o644); err != nil {
 		return err
 	}
-	orNull := func(k string) string {
-		if v, ok := m.props[k]; ok {
-			return v
-		}
-		return "null"
-	}
-	x.printf("%-20s %s\n", "Topic:", m.Topic)
-	x.printf("%-20s %s\n", "Tags:", "["+orNull(codec.PropertyTags)+"]")
-	x.printf("%-20s %s\n", "Keys:", "["+orNull(codec.PropertyKeys)+"]")
-	x.printf("%-20s %d\n", "Queue ID:", m.QueueID)
-	x.printf("%-20s %d\n", "Queue Offset:", m.QueueOffset)
-	x.printf("%-20s %d\n", "CommitLog Offset:", m.CommitLogOffset)
-	x.printf("%-20s %d\n", "Reconsume Times:", m.ReconsumeTimes)
-	x.printf("%-20s %s\n", "Born Timestamp:", humanTime2(m.BornTimestamp))
-	x.printf("%-20s %s\n", "Store Timestamp:", humanTime2(m.StoreTimestamp))
-	x.printf("%-20s %s\n", "Born Host:", m.BornHost)
-	x.printf("%-20s %s\n", "Store Host:", m.StoreHost)
-	x.printf("%-20s %d\n", "System Flag:", m.SysFlag)
-	x.printf("%-20s %s\n", "Properties:", m.propsString())
-	x.printf("%-20s %s\n", "Message Body Path:", path)
+	printFields(x, m, path)
 	tracks, err := x.adm.messageTrack(m)
 	switch {
 	case err != nil:
