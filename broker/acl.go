@@ -78,18 +78,14 @@ func (b *Broker) aclRoutes(routes []transport.Route) []transport.Route {
 	if b.acl == nil {
 		return routes
 	}
-	out := make([]transport.Route, len(routes))
-	for i, rt := range routes {
-		h := rt.Handler
-		rt.Handler = func(r *transport.Request) *wire.Command {
+	return transport.WrapRoutes(routes, func(h transport.Handler) transport.Handler {
+		return func(r *transport.Request) *wire.Command {
 			if refused, resp := b.aclRefuse(r); refused {
 				return resp
 			}
 			return h(r)
 		}
-		out[i] = rt
-	}
-	return out
+	})
 }
 
 // aclRefuse checks r; when it is refused it returns the answer (nil for

@@ -120,13 +120,22 @@ func NotSupported(req *wire.Command) *wire.Command {
 // long it took since the frame was decoded.
 type Observer func(req, resp int32, oneway bool, d time.Duration)
 
+// WrapRoutes returns routes with every handler replaced by wrap(handler).
+func WrapRoutes(routes []Route, wrap func(Handler) Handler) []Route {
+	out := make([]Route, len(routes))
+	for i, rt := range routes {
+		rt.Handler = wrap(rt.Handler)
+		out[i] = rt
+	}
+	return out
+}
+
 // ObserveRoutes wraps every route's handler so that obs sees each request
 // it answers. Deferred answers (a nil response to a two-way request, as in
 // long polling) are not observed.
 func ObserveRoutes(routes []Route, obs Observer) []Route {
-	for i := range routes {
-		h := routes[i].Handler
-		routes[i].Handler = func(r *Request) *wire.Command {
+	return WrapRoutes(routes, func(h Handler) Handler {
+		return func(r *Request) *wire.Command {
 			code, oneway, arrived := r.Cmd.Code, r.Cmd.IsOneway(), r.Arrived
 			resp := h(r)
 			if resp != nil || oneway {
@@ -138,6 +147,5 @@ func ObserveRoutes(routes []Route, obs Observer) []Route {
 			}
 			return resp
 		}
-	}
-	return routes
+	})
 }
