@@ -3,9 +3,18 @@ package testutil
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"testing"
 	"time"
+)
+
+// Test ports come from below Linux's ephemeral range (ip_local_port_range
+// starts at 32768), so an outgoing connection of a test running in parallel
+// can never take a port between the check here and the server's bind.
+const (
+	portLow  = 20000
+	portHigh = 32000
 )
 
 // FreePort returns a TCP port on 127.0.0.1 that was free a moment ago; with
@@ -13,31 +22,36 @@ import (
 // broker's listenPort - 2 and its default haListenPort, listenPort + 1).
 func FreePort(t testing.TB, gap int) int {
 	t.Helper()
-	for i := 0; i < 100; i++ {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
+	for i := 0; i < 1000; i++ {
+		p := portLow + gap + rand.IntN(portHigh-portLow-gap)
+		ports := []int{p}
+		if gap > 0 {
+			ports = append(ports, p-gap, p+1)
 		}
-		p := l.Addr().(*net.TCPAddr).Port
-		if gap == 0 {
-			l.Close()
-			return p
-		}
-		l2, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", p-gap))
-		if err != nil {
-			l.Close()
-			continue
-		}
-		l3, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", p+1))
-		l.Close()
-		l2.Close()
-		if err == nil {
-			l3.Close()
+		if allFree(ports) {
 			return p
 		}
 	}
 	t.Fatal("no free port")
 	return 0
+}
+
+// allFree reports whether every port can be bound on 127.0.0.1 right now.
+func allFree(ports []int) bool {
+	var held []net.Listener
+	defer func() {
+		for _, l := range held {
+			l.Close()
+		}
+	}()
+	for _, p := range ports {
+		l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", p))
+		if err != nil {
+			return false
+		}
+		held = append(held, l)
+	}
+	return true
 }
 
 // Eventually polls cond every 20 ms until it holds or timeout passes.
