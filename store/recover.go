@@ -45,10 +45,12 @@ func (s *Store) recover(crashed bool) error {
 		}
 		end = files[first].start
 		last, lastTorn := int64(-1), false
+		pr := startProgress(s.log, "scanning commit log", "bytes", files[len(files)-1].end()-files[first].start)
 		for _, f := range files[first:] {
 			n, complete := scanSegment(f.data, f.start, 0, s.cfg.CheckCRCOnRecover, func(pos int, v *codec.RecordView) {
 				last, lastTorn = f.start+int64(pos), tornTail(v)
 			})
+			pr.add(f.size())
 			end = f.start + int64(n)
 			if !complete {
 				dirtyTail = crashed || !allZero(f.data[n:min(len(f.data), n+codec.BlankMarkerSize)])
@@ -56,6 +58,7 @@ func (s *Store) recover(crashed bool) error {
 			}
 			end = f.end()
 		}
+		pr.end()
 		if crashed && lastTorn {
 			s.log.Warn("dropping the last commit-log record: its tail is zeros (torn)", "offset", last)
 			end, dirtyTail = last, true
@@ -175,7 +178,10 @@ func (s *Store) loadQueues() error {
 	if err != nil {
 		return err
 	}
+	pr := startProgress(s.log, "loading consume queues", "topics", int64(len(topics)))
+	defer pr.end()
 	for _, t := range topics {
+		pr.add(1)
 		if !t.IsDir() {
 			continue
 		}
@@ -361,6 +367,8 @@ func (s *Store) dispatchStart(crashed bool) int64 {
 func (s *Store) dispatch(from, end int64) error {
 	var derr error
 	var hashes []int32
+	pr := startProgress(s.log, "rebuilding consume queues and index", "bytes", max(end-from, 0))
+	defer pr.end()
 	for _, f := range s.cl.files.load() {
 		if f.end() <= from || f.start >= end || derr != nil {
 			continue
@@ -372,6 +380,7 @@ func (s *Store) dispatch(from, end int64) error {
 				_, _, derr = s.dispatchRecord(v, &hashes)
 			}
 		})
+		pr.add(limit - int64(pos))
 		if !complete && int64(n) < limit {
 			s.log.Warn("re-dispatch stopped at an unreadable record", "offset", f.start+int64(n))
 			break
