@@ -162,7 +162,7 @@ func New(cfg Config, log *slog.Logger) (*Broker, error) {
 		return nil, err
 	}
 	b.initMetrics()
-	b.server = transport.NewServer(b.serverConfig(), transport.NewRouter(b.timedRoutes(b.aclRoutes(b.routes()))), log)
+	b.server = transport.NewServer(b.serverConfig(), transport.NewRouter(b.timedRoutes(transport.LogRejections(b.aclRoutes(b.routes()), transport.NewRejectLog(log)))), log)
 	b.server.OnConnClose(b.connClosed)
 	return b, nil
 }

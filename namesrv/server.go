@@ -77,7 +77,7 @@ func (s *Server) start() error {
 	sc.Pools[transport.Admin] = transport.PoolConfig{Workers: 16, Queue: 60000}
 	addr := net.JoinHostPort(cfg.BindAddress, strconv.Itoa(cfg.ListenPort))
 	s.initMetrics(cfg, addr)
-	srv := transport.NewServer(sc, transport.NewRouter(s.timedRoutes(s.handlers())), s.log)
+	srv := transport.NewServer(sc, transport.NewRouter(s.timedRoutes(transport.LogRejections(s.handlers(), transport.NewRejectLog(s.log)))), s.log)
 	srv.OnConnClose(s.connClosed)
 	if err := srv.Start(addr); err != nil {
 		return err
