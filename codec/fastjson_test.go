@@ -16,3 +16,16 @@ func TestQuoteNumericKeys(t *testing.T) {
 		}
 	}
 }
+
+func TestNormalizeFastJSON(t *testing.T) {
+	for in, want := range map[string]string{
+		`{"a":{0:"x",10:"y"}}`: `{"a":{"0":"x","10":"y"}}`,
+		`{"offsetTable":{{"brokerName":"b","queueId":0,"topic":"t{"}:{"maxOffset":1},{"brokerName":"b","queueId":1,"topic":"t"}:{}},"tps":0.0}`: `{"offsetTable":{"{\"brokerName\":\"b\",\"queueId\":0,\"topic\":\"t{\"}":{"maxOffset":1},"{\"brokerName\":\"b\",\"queueId\":1,\"topic\":\"t\"}":{}},"tps":0.0}`,
+		`{"list":[0,1,{"k":-1}],"s":"{0:1}"}`:                   `{"list":[0,1,{"k":-1}],"s":"{0:1}"}`,
+		"{\"jstack\":\"goroutine 1\n\tmain.go:\\\"7\\\"\x01\"}": `{"jstack":"goroutine 1\n\tmain.go:\"7\"\u0001"}`,
+	} {
+		if got := string(NormalizeFastJSON([]byte(in))); got != want {
+			t.Errorf("NormalizeFastJSON(%s)\n = %s\nwant %s", in, got, want)
+		}
+	}
+}

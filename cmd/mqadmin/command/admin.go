@@ -141,7 +141,7 @@ func request(code wire.RequestCode, kv ...string) *wire.Command {
 
 // decode unmarshals a body written by Booster or by Java's fastjson.
 func decode(body []byte, v any) error {
-	if err := json.Unmarshal(normalizeFastJSON(body), v); err != nil {
+	if err := json.Unmarshal(codec.NormalizeFastJSON(body), v); err != nil {
 		return fmt.Errorf("cannot decode response body: %w", err)
 	}
 	return nil
@@ -286,7 +286,7 @@ func sortMQs(mqs []mqKey) {
 }
 
 // decodeMQMap decodes a fastjson map keyed by MessageQueue objects (after
-// normalizeFastJSON the keys are strings holding the object).
+// codec.NormalizeFastJSON the keys are strings holding the object).
 func decodeMQMap[V any](raw map[string]V) (map[mqKey]V, error) {
 	out := make(map[mqKey]V, len(raw))
 	for k, v := range raw {
