@@ -5,17 +5,17 @@ package proxy
 // ReceiveMessageResponseStreamWriter, AckMessageActivity,
 // ChangeInvisibleDurationActivity and ForwardMessageToDLQActivity.
 //
-// ReceiveMessage is one POP_MESSAGE: group, topic and queue from the
-// request (queue id -1 pops every queue), the filter expression (TAG or
-// SQL92), at most 32 messages, invisible for invisible_duration (60 s for
-// auto_renew requests), long polling for long_polling_timeout bounded by
-// the call's deadline less 200 ms, orderly when the group has
-// consumeMessageOrderly, a new group starting from the queues' end
-// (ConsumeInitMode.MAX, i.e. offset 0 for a queue never truncated). The
-// stream carries a status (OK, MESSAGE_NOT_FOUND, TOO_MANY_REQUESTS for a
-// full polling queue, or the failure), then each message, then the
-// delivery timestamp. A message's receipt handle is the pop handle plus
-// its commit-log offset.
+// ReceiveMessage is one POP_MESSAGE of every queue of the topic (the
+// request's queue only names the broker, as in Apache): group and topic
+// from the request, the filter expression (TAG or SQL92), at most 32
+// messages, invisible for invisible_duration (60 s for auto_renew
+// requests), long polling for long_polling_timeout bounded by the call's
+// deadline less 200 ms, orderly when the group has consumeMessageOrderly,
+// a new group starting from the queues' end (ConsumeInitMode.MAX, i.e.
+// offset 0 for a queue never truncated). The stream carries a status (OK,
+// MESSAGE_NOT_FOUND, TOO_MANY_REQUESTS for a full polling queue, or the
+// failure), then each message, then the delivery timestamp. A message's
+// receipt handle is the pop handle plus its commit-log offset.
 //
 // AckMessage acks each entry (ACK_MESSAGE with the handle's real topic,
 // queue and offset): INVALID_RECEIPT_HANDLE for a handle that does not
@@ -101,12 +101,11 @@ func (s *Server) ReceiveMessage(req *v2pb.ReceiveMessageRequest, stream grpc.Ser
 			exp = f.GetExpression()
 		}
 	}
-	queueID := req.GetMessageQueue().GetId()
-	if queueID < 0 {
-		queueID = -1
-	}
+	// As in Apache (ReceiveMessageQueueSelector), the request's queue only
+	// names the broker: the pop covers every queue of the topic. (The
+	// Node.js client always names queue 0.)
 	popped, err := c.sess.Pop(ctx, &broker.PopRequest{
-		Group: group, Topic: topic, QueueID: queueID, MaxNums: batch, InvisibleTime: invisible,
+		Group: group, Topic: topic, QueueID: -1, MaxNums: batch, InvisibleTime: invisible,
 		PollTime: poll, ExpType: expType, Exp: exp, Order: sg.ConsumeMessageOrderly, InitMode: 1,
 	})
 	if err != nil {
