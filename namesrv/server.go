@@ -23,14 +23,17 @@ import (
 // no handler holds both. The configuration is an immutable snapshot
 // swapped atomically by UPDATE_NAMESRV_CONFIG (cfgMu serializes updaters).
 type Server struct {
-	log    *slog.Logger
-	cfg    atomic.Pointer[Config]
-	cfgMu  sync.Mutex
-	routes *routeTable
-	kv     *kvStore
-	srv    *transport.Server
-	addr   string
-	obs    namesrvMetrics // Prometheus metrics and endpoint (metrics.go)
+	log *slog.Logger
+	// transportLog is log without the server label, which the transport
+	// adds itself.
+	transportLog *slog.Logger
+	cfg          atomic.Pointer[Config]
+	cfgMu        sync.Mutex
+	routes       *routeTable
+	kv           *kvStore
+	srv          *transport.Server
+	addr         string
+	obs          namesrvMetrics // Prometheus metrics and endpoint (metrics.go)
 
 	stop      chan struct{}
 	wg        sync.WaitGroup
@@ -44,10 +47,11 @@ func New(cfg Config, log *slog.Logger) *Server {
 		log = slog.Default()
 	}
 	s := &Server{
-		log:    log.With("server", "namesrv"),
-		routes: newRouteTable(),
-		kv:     newKVStore(cfg.KvConfigPath),
-		stop:   make(chan struct{}),
+		log:          log.With("server", "namesrv"),
+		transportLog: log,
+		routes:       newRouteTable(),
+		kv:           newKVStore(cfg.KvConfigPath),
+		stop:         make(chan struct{}),
 	}
 	s.cfg.Store(&cfg)
 	return s
@@ -77,7 +81,7 @@ func (s *Server) start() error {
 	sc.Pools[transport.Admin] = transport.PoolConfig{Workers: 16, Queue: 60000}
 	addr := net.JoinHostPort(cfg.BindAddress, strconv.Itoa(cfg.ListenPort))
 	s.initMetrics(cfg, addr)
-	srv := transport.NewServer(sc, transport.NewRouter(s.timedRoutes(transport.LogRejections(s.handlers(), transport.NewRejectLog(s.log)))), s.log)
+	srv := transport.NewServer(sc, transport.NewRouter(s.timedRoutes(transport.LogRejections(s.handlers(), transport.NewRejectLog(s.log)))), s.transportLog)
 	srv.OnConnClose(s.connClosed)
 	if err := srv.Start(addr); err != nil {
 		return err

@@ -30,7 +30,8 @@ func main() {
 		Usage:   "a drop-in Apache RocketMQ NameServer and Broker",
 		Version: version,
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "log-level", Value: "info", Usage: "debug, info, warn or error"},
+			&cli.StringFlag{Name: "log-level", Value: "info", Usage: "debug, info, warn or error (config key logLevel)"},
+			&cli.StringFlag{Name: "log-format", Value: "text", Usage: "text or json (config key logFormat)"},
 		},
 		Commands: []*cli.Command{
 			{
@@ -64,14 +65,6 @@ func confFlag() cli.Flag {
 	return &cli.StringFlag{Name: "configFile", Aliases: []string{"c"}, Usage: "broker.conf / namesrv.conf (Java properties)"}
 }
 
-func logger(c *cli.Context) *slog.Logger {
-	var lvl slog.Level
-	if err := lvl.UnmarshalText([]byte(c.String("log-level"))); err != nil {
-		lvl = slog.LevelInfo
-	}
-	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: lvl}))
-}
-
 // setter applies one key; known=false means the key is not its.
 type setter func(key, value string) (bool, error)
 
@@ -92,7 +85,7 @@ func loadConf(path string, log *slog.Logger, setters ...setter) error {
 	}
 	var errs []string
 	for _, p := range props {
-		known := false
+		known := isLogKey(p.Key)
 		for _, set := range setters {
 			k, err := set(p.Key, p.Value)
 			if err != nil {
