@@ -3,6 +3,7 @@ package transport
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
 	"encoding/binary"
 	"fmt"
 	"io"
@@ -35,8 +36,21 @@ type Client struct {
 
 // Dial connects to a remoting server.
 func Dial(ctx context.Context, addr string) (*Client, error) {
-	var d net.Dialer
-	conn, err := d.DialContext(ctx, "tcp", addr)
+	return DialTLS(ctx, addr, nil)
+}
+
+// DialTLS connects to a remoting server over TLS with cfg (see
+// TLSConfig.ClientTLS), or in plaintext when cfg is nil.
+func DialTLS(ctx context.Context, addr string, cfg *tls.Config) (*Client, error) {
+	var conn net.Conn
+	var err error
+	if cfg != nil {
+		d := tls.Dialer{Config: cfg}
+		conn, err = d.DialContext(ctx, "tcp", addr)
+	} else {
+		var d net.Dialer
+		conn, err = d.DialContext(ctx, "tcp", addr)
+	}
 	if err != nil {
 		return nil, err
 	}

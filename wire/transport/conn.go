@@ -43,6 +43,12 @@ type Conn struct {
 	mu      sync.Mutex // guards pending
 	pending map[int32]chan *wire.Command
 
+	// proto is protoUndecided until the first byte arrives, then
+	// protoPlain or protoTLS (tls.go); read and written on the event loop.
+	proto uint8
+	// tls is set, before any request is dispatched, on TLS connections.
+	tls *tlsSession
+
 	// Language is the LanguageCode of the last request seen.
 	language atomic.Uint32
 	version  atomic.Int32
@@ -74,6 +80,11 @@ func (c *Conn) Write(cmd *wire.Command) error {
 	c.touch()
 	bb := bytebufferpool.Get()
 	bb.B = cmd.AppendFrame(bb.B[:0])
+	if c.tls != nil {
+		err := c.tls.write(bb.B)
+		bytebufferpool.Put(bb)
+		return err
+	}
 	n := len(bb.B)
 	if !c.reserve(n) {
 		bytebufferpool.Put(bb)
@@ -120,6 +131,11 @@ func (c *Conn) WriteVec(cmd *wire.Command, parts [][]byte, done func()) error {
 		})
 	}
 	c.touch()
+	if c.tls != nil {
+		err := c.tls.writeVec(vec)
+		finish()
+		return err
+	}
 	total := len(bb.B) + n
 	if !c.reserve(total) {
 		finish()

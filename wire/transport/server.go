@@ -2,6 +2,7 @@ package transport
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -56,6 +57,12 @@ type ServerConfig struct {
 	Busy func() bool
 	// Invariants re-panics handler panics (tests built with -tags invariants).
 	Invariants bool
+	// TLSMode is Apache's tls.server.mode; TLS is the server's certificate
+	// and client-auth settings (TLSConfig.ServerTLS), nil when TLS
+	// handshakes are to be closed. Zero values: permissive without a
+	// certificate, so every connection is plaintext.
+	TLSMode TLSMode
+	TLS     *tls.Config
 }
 
 // DefaultServerConfig returns pool sizes and limits in line with Java's
@@ -116,8 +123,9 @@ type Server struct {
 	onClose  []func(*Conn)
 	stopped  atomic.Bool
 	draining atomic.Bool
-	warned   atomic.Int64 // unix nanos of the last rate-limited warning
-	now      atomic.Int64 // unix nanos, refreshed by the sweeper every sweepEvery
+	warned   atomic.Int64   // unix nanos of the last rate-limited warning
+	now      atomic.Int64   // unix nanos, refreshed by the sweeper every sweepEvery
+	tlsWG    sync.WaitGroup // TLS session goroutines (tls.go)
 }
 
 // NewServer returns a server that dispatches through router.
@@ -247,6 +255,7 @@ func (s *Server) Stop() {
 		cancel()
 		select {
 		case <-s.done:
+			s.tlsWG.Wait()
 			return
 		case <-time.After(100 * time.Millisecond):
 		}
@@ -333,6 +342,9 @@ func (s *Server) OnClose(gc gnet.Conn, err error) gnet.Action {
 		return gnet.None
 	}
 	c.markClosed()
+	if c.tls != nil {
+		c.tls.raw.close()
+	}
 	s.mu.Lock()
 	delete(s.conns, c.id)
 	s.mu.Unlock()
@@ -353,6 +365,17 @@ func (s *Server) OnClose(gc gnet.Conn, err error) gnet.Action {
 func (s *Server) OnTraffic(gc gnet.Conn) gnet.Action {
 	c, _ := gc.Context().(*Conn)
 	c.touch()
+	if c.proto != protoPlain {
+		if c.proto == protoUndecided && !s.decide(c, gc) {
+			return gnet.Close
+		}
+		switch c.proto {
+		case protoTLS:
+			return s.trafficTLS(c, gc)
+		case protoUndecided:
+			return gnet.None
+		}
+	}
 	for {
 		if c.overflowed.Load() {
 			return gnet.Close
@@ -427,6 +450,10 @@ func (s *Server) respondInLoop(c *Conn, req, resp *wire.Command) {
 	resp.Flag |= wire.FlagResponse
 	resp.Serialize = req.Serialize
 	if c.overflowed.Load() {
+		return
+	}
+	if c.tls != nil { // on the TLS session's goroutine, not the loop
+		_ = c.Write(resp)
 		return
 	}
 	bb := bytebufferpool.Get()

@@ -13,13 +13,13 @@ import (
 	"github.com/booster-mq/booster/wire"
 )
 
-func startEcho(t *testing.T) (string, *Server) {
+func startEcho(t testing.TB) (string, *Server) {
 	t.Helper()
 	return startEchoWith(t, nil)
 }
 
 // startEchoWith starts the echo server with its config adjusted by adjust.
-func startEchoWith(t *testing.T, adjust func(*ServerConfig), logs ...*slog.Logger) (string, *Server) {
+func startEchoWith(t testing.TB, adjust func(*ServerConfig), logs ...*slog.Logger) (string, *Server) {
 	t.Helper()
 	echo := func(r *Request) *wire.Command {
 		resp := wire.NewResponse(r.Cmd, wire.Success, "")
