@@ -30,6 +30,7 @@ type Config struct {
 	ListenPort                  int           `conf:"listenPort"`
 	HAListenPort                int           `conf:"haListenPort"`
 	GrpcServerPort              int           `conf:"grpcServerPort"` // the RocketMQ 5 gRPC endpoint (Apache proxy's key); 0 disables it
+	ConsolePort                 int           `conf:"consolePort"`    // the web console (package console; a Booster key); 0 disables it
 	StorePathRootDir            string        `conf:"storePathRootDir"`
 	StorePathCommitLog          string        `conf:"storePathCommitLog"`
 	MappedFileSizeCommitLog     int64         `conf:"mappedFileSizeCommitLog"`
@@ -149,6 +150,7 @@ func DefaultConfig() Config {
 		BrokerID:                    0,
 		ListenPort:                  10911,
 		GrpcServerPort:              8081,
+		ConsolePort:                 8082,
 		StorePathRootDir:            "data",
 		MappedFileSizeCommitLog:     1 << 30,
 		MappedFileSizeConsumeQueue:  300000 * 20,
@@ -238,6 +240,9 @@ func (c *Config) Validate() error {
 	}
 	if c.GrpcServerPort < 0 || c.GrpcServerPort > 65535 {
 		errs = append(errs, fmt.Errorf("grpcServerPort %d out of range", c.GrpcServerPort))
+	}
+	if c.ConsolePort < 0 || c.ConsolePort > 65535 {
+		errs = append(errs, fmt.Errorf("consolePort %d out of range", c.ConsolePort))
 	}
 	switch c.FlushDiskType {
 	case "ASYNC_FLUSH", "SYNC_FLUSH":

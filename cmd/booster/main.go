@@ -160,8 +160,10 @@ func runBroker(c *cli.Context) error {
 		b.Close()
 		return err
 	}
+	cs := startConsole(cfg, log)
 	log.Info(fmt.Sprintf("The broker[%s, %s] boot success. serializeType=JSON and name server is %s", cfg.BrokerName, b.Addr(), cfg.NamesrvAddr))
 	waitSignal(log)
+	_ = cs.Close() // exiting: nothing to do with its error
 	if gs != nil {
 		gs.Close()
 	}
@@ -215,8 +217,10 @@ func runStandalone(c *cli.Context) error {
 	if gs != nil {
 		grpcAddr = gs.Addr()
 	}
-	log.Info("booster standalone ready", "namesrv", ns.Addr(), "broker", b.Addr(), "grpc", grpcAddr, "store", bcfg.StorePathRootDir)
+	cs := startConsole(bcfg, log)
+	log.Info("booster standalone ready", "namesrv", ns.Addr(), "broker", b.Addr(), "grpc", grpcAddr, "console", cs.Addr(), "store", bcfg.StorePathRootDir)
 	waitSignal(log)
+	_ = cs.Close() // exiting: nothing to do with its error
 	if gs != nil {
 		gs.Close()
 	}

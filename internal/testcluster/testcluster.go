@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/booster-mq/booster/broker"
+	"github.com/booster-mq/booster/console"
 	"github.com/booster-mq/booster/internal/testutil"
 	"github.com/booster-mq/booster/namesrv"
 	"github.com/booster-mq/booster/proxy"
@@ -42,6 +43,7 @@ type Cluster struct {
 	ns     *namesrv.Server
 	broker *broker.Broker
 	grpc   *proxy.Server
+	con    *console.Server
 	proc   *exec.Cmd
 	nsPort int
 	bPort  int
@@ -84,6 +86,7 @@ func (c *Cluster) conf() map[string]string {
 		"mappedFileSizeCommitLog":  fmt.Sprint(64 << 20),
 		"registerNameServerPeriod": "10000",
 		"grpcServerPort":           "0", // tests that want gRPC pass a free port
+		"consolePort":              "0", // tests of the web console pass a free port
 	}
 	for k, v := range c.extra {
 		m[k] = v
@@ -143,6 +146,10 @@ func (c *Cluster) start() {
 		t.Fatalf("start grpc endpoint: %v", err)
 	}
 	c.grpc = gs
+	c.con, err = console.Start(console.Config{Host: "127.0.0.1", Port: bcfg.ConsolePort, Namesrv: []string{c.NamesrvAddr}}, log)
+	if err != nil {
+		t.Fatalf("start console: %v", err)
+	}
 	c.waitRegistered()
 }
 
@@ -195,6 +202,10 @@ func (c *Cluster) waitRegistered() {
 // StopBroker stops the broker (cleanly, or with SIGKILL for a subprocess
 // when kill is set), keeping its store.
 func (c *Cluster) StopBroker(kill bool) {
+	if c.con != nil {
+		_ = c.con.Close()
+		c.con = nil
+	}
 	if c.grpc != nil {
 		c.grpc.Close()
 		c.grpc = nil
