@@ -25,6 +25,10 @@ func (s *Store) TruncateTo(off int64) error {
 	if !s.IsSlave() {
 		return ErrNotSlave
 	}
+	// The consume-queue flusher's state (q.flushed) is reset by the trim:
+	// hold it off, then take the append lock (which also keeps s.queues).
+	s.cqFlushMu.Lock()
+	defer s.cqFlushMu.Unlock()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed.Load() {
