@@ -28,17 +28,30 @@ type topicRow struct {
 	Kind  string `json:"kind"`
 }
 
-// topicKind classifies a topic for the page.
+// topicKind classifies a topic for the page: the NameServer's system
+// topics (cluster and broker names), Java's, and the reply topics are
+// "system".
 func topicKind(topic string, system map[string]bool) string {
 	switch {
 	case compat.IsRetryTopic(topic):
 		return "retry"
 	case strings.HasPrefix(topic, compat.DLQGroupTopicPrefix):
 		return "dlq"
-	case system[topic] || strings.HasPrefix(topic, "rmq_sys_"):
+	case system[topic] || javaSystemTopic(topic) || strings.HasPrefix(topic, "rmq_sys_") || strings.HasPrefix(topic, "RMQ_SYS_") ||
+		strings.HasSuffix(topic, "_REPLY_TOPIC"):
 		return "system"
 	}
 	return "normal"
+}
+
+// javaSystemTopic reports whether topic is in TopicValidator's system set.
+func javaSystemTopic(topic string) bool {
+	switch topic {
+	case "TBW102", "SCHEDULE_TOPIC_XXXX", "BenchmarkTest", "RMQ_SYS_TRANS_HALF_TOPIC", "RMQ_SYS_TRACE_TOPIC",
+		"RMQ_SYS_TRANS_OP_HALF_TOPIC", "TRANS_CHECK_MAX_TIME_TOPIC", "SELF_TEST_TOPIC", "OFFSET_MOVED_EVENT":
+		return true
+	}
+	return false
 }
 
 // systemTopics is GET_SYSTEM_TOPIC_LIST_FROM_NS (an empty set when the
