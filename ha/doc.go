@@ -35,6 +35,17 @@
 // after SlaveTimeout, FLUSH_SLAVE_TIMEOUT. Both still mean the messages are
 // stored on the master (Apache 4.x semantics).
 //
+// # Controller mode
+//
+// With a controller (package controller), a slave opens each connection
+// with the epoch handshake (handshake.go): it names its brokerId and epoch
+// table, and cuts its log at the point where it stops agreeing with the
+// master's before reporting. The master then knows its slaves by brokerId
+// and, once given the SyncStateSet (SetSyncStateSet), a sync send waits
+// until every slave of the set has acknowledged it (Apache 5's
+// allAckInSyncStateSet), succeeding at once when the set is the master
+// alone and answering FLUSH_SLAVE_TIMEOUT after SlaveTimeout otherwise.
+//
 // # Concurrency
 //
 //   - Master: one accept goroutine; per slave a reader goroutine (reports)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"slices"
 	"sync"
@@ -45,6 +46,12 @@ type Master struct {
 	// acked is the highest offset any slave acknowledged (Java's
 	// push2SlaveMaxOffset); it never goes down.
 	acked atomic.Int64
+
+	// syncSet, when set (controller mode), is the brokerIds of the slaves
+	// in the SyncStateSet: a sync send waits for every one of them.
+	syncSet atomic.Pointer[[]int64]
+	// epochs is the master's epoch file, sent in handshakes (nil: none).
+	epochs atomic.Pointer[store.EpochFile]
 
 	waitMu     sync.Mutex
 	waiters    []*ackWaiter
@@ -125,15 +132,64 @@ type SlaveStatus struct {
 	Addr string
 	// AckOffset is the last offset it reported (-1 before its first).
 	AckOffset int64
+	// BrokerID is the brokerId it named in its handshake, -1 without one.
+	BrokerID int64
 }
 
 // Slaves lists the connected slaves.
 func (m *Master) Slaves() []SlaveStatus {
 	var out []SlaveStatus
 	for _, c := range m.slaves() {
-		out = append(out, SlaveStatus{Addr: c.remote, AckOffset: c.ack.Load()})
+		out = append(out, SlaveStatus{Addr: c.remote, AckOffset: c.ack.Load(), BrokerID: c.brokerID.Load()})
 	}
 	return out
+}
+
+// SetEpochs gives the master its epoch file, which it sends to slaves
+// that open with a handshake.
+func (m *Master) SetEpochs(ef *store.EpochFile) { m.epochs.Store(ef) }
+
+// SetSyncStateSet switches sync sends to controller mode: they wait until
+// every slave in ids (the SyncStateSet without the master) has
+// acknowledged them, and succeed at once when ids is empty. nil restores
+// the classic rule (any one slave).
+func (m *Master) SetSyncStateSet(ids []int64) {
+	if ids == nil {
+		m.syncSet.Store(nil)
+	} else {
+		ids = slices.Clone(ids)
+		m.syncSet.Store(&ids)
+	}
+	m.releaseUpTo(m.confirmOffset())
+}
+
+// DropSlaves closes every slave connection (a demoted master).
+func (m *Master) DropSlaves() {
+	for _, c := range m.slaves() {
+		c.close()
+	}
+}
+
+// confirmOffset is, in controller mode, the offset every slave of the
+// SyncStateSet has acknowledged (math.MaxInt64 when it has none; -1 when
+// one of them is not connected); otherwise the best slave's.
+func (m *Master) confirmOffset() int64 {
+	p := m.syncSet.Load()
+	if p == nil {
+		return m.acked.Load()
+	}
+	confirm := int64(math.MaxInt64)
+	conns := m.slaves()
+	for _, id := range *p {
+		best := int64(-1)
+		for _, c := range conns {
+			if c.brokerID.Load() == id {
+				best = max(best, c.ack.Load())
+			}
+		}
+		confirm = min(confirm, best)
+	}
+	return confirm
 }
 
 // AckedOffset is the highest commit-log offset a slave acknowledged.
@@ -153,6 +209,7 @@ func (m *Master) accept() {
 			kick: make(chan struct{}, 1), started: make(chan struct{}), done: make(chan struct{})}
 		c.req.Store(-1)
 		c.ack.Store(-1)
+		c.brokerID.Store(-1)
 		if tc, ok := nc.(*net.TCPConn); ok {
 			_ = tc.SetNoDelay(true)
 		}
@@ -208,10 +265,11 @@ type ackWaiter struct {
 // WaitAck waits until a slave has acknowledged the log up to end, for a
 // SYNC_MASTER (store.Replication); an ASYNC_MASTER returns PutOK at once.
 func (m *Master) WaitAck(end int64) store.PutStatus {
-	if !m.cfg.Sync || m.acked.Load() >= end {
+	inSync := m.syncSet.Load() != nil
+	if !m.cfg.Sync || m.confirmOffset() >= end {
 		return store.PutOK
 	}
-	if !m.slaveOK(end) {
+	if !inSync && !m.slaveOK(end) {
 		return store.PutSlaveNotAvailable
 	}
 	w, _ := m.pool.Get().(*ackWaiter)
@@ -222,9 +280,9 @@ func (m *Master) WaitAck(end int64) store.PutStatus {
 	defer m.pool.Put(w)
 	w.target = end
 	m.waitMu.Lock()
-	// ackTo stores acked before it takes waitMu: checked under the lock,
-	// either we see its value or it sees us in the list.
-	if m.acked.Load() >= end {
+	// Reports store their offset before releaseUpTo takes waitMu: checked
+	// under the lock, either we see the value or it sees us in the list.
+	if m.confirmOffset() >= end {
 		m.waitMu.Unlock()
 		return store.PutOK
 	}
@@ -260,11 +318,19 @@ func (m *Master) ackTo(off int64) {
 	for {
 		cur := m.acked.Load()
 		if off <= cur {
-			return
+			break
 		}
 		if m.acked.CompareAndSwap(cur, off) {
 			break
 		}
+	}
+	m.releaseUpTo(m.confirmOffset())
+}
+
+// releaseUpTo releases the waiters whose target off covers.
+func (m *Master) releaseUpTo(off int64) {
+	if off < 0 {
+		return
 	}
 	m.waitMu.Lock()
 	keep := m.waiters[:0]
@@ -290,8 +356,10 @@ type slaveConn struct {
 	started chan struct{}
 	req     atomic.Int64
 	ack     atomic.Int64
-	done    chan struct{}
-	once    sync.Once
+	// brokerID is what the slave's handshake named, -1 without one.
+	brokerID atomic.Int64
+	done     chan struct{}
+	once     sync.Once
 }
 
 func (c *slaveConn) close() {
@@ -321,6 +389,13 @@ func (c *slaveConn) readReports() {
 			return
 		}
 		off := int64(binary.BigEndian.Uint64(buf[:]))
+		if off == handshakeMagic && c.req.Load() < 0 {
+			if err := c.handshake(); err != nil {
+				c.m.log.Warn("slave handshake failed", "remote", c.remote, "err", err)
+				return
+			}
+			continue
+		}
 		c.ack.Store(off)
 		if c.req.Load() < 0 {
 			c.req.Store(off)

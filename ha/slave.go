@@ -34,6 +34,13 @@ type Slave struct {
 	mu   sync.Mutex // guards conn
 	conn net.Conn
 
+	// followMu is held while a connection is being dialled or followed,
+	// so Detach can wait for the last applied frame.
+	followMu sync.Mutex
+	// identity, when set (controller mode), makes every connection open
+	// with the epoch handshake (handshake.go).
+	identity atomic.Pointer[slaveIdentity]
+
 	connected atomic.Bool
 	// received counts the commit-log bytes applied since start.
 	received atomic.Int64
@@ -51,6 +58,29 @@ func NewSlave(st *store.Store, cfg Config, log *slog.Logger) (*Slave, error) {
 	st.SetSlave(true)
 	return &Slave{cfg: cfg, st: st, log: log.With("ha", "slave"),
 		changed: make(chan struct{}, 1), stop: make(chan struct{})}, nil
+}
+
+// slaveIdentity is what a controller-mode slave sends in its handshake.
+type slaveIdentity struct {
+	id     int64
+	epochs *store.EpochFile
+}
+
+// SetIdentity makes the slave open every connection with the epoch
+// handshake, naming itself brokerId id and keeping epochs in step with
+// the master's (controller mode).
+func (s *Slave) SetIdentity(id int64, epochs *store.EpochFile) {
+	s.identity.Store(&slaveIdentity{id: id, epochs: epochs})
+}
+
+// Detach stops following: it forgets the master's address, drops the
+// connection and returns once no frame is being applied any more (a
+// slave about to become master).
+func (s *Slave) Detach() {
+	s.master.Store(new(string))
+	s.dropConn()
+	s.followMu.Lock()
+	s.followMu.Unlock() //nolint:staticcheck // waits for the follow loop to let go
 }
 
 // Start begins following the master (once its address is known).
@@ -135,9 +165,11 @@ func (s *Slave) run() {
 			}
 			continue
 		}
+		s.followMu.Lock()
 		d := net.Dialer{Timeout: 3 * time.Second}
 		nc, err := d.Dial("tcp", addr)
 		if err != nil {
+			s.followMu.Unlock()
 			s.log.Debug("cannot reach HA master", "addr", addr, "err", err)
 			if !s.sleep(s.cfg.ReconnectInterval) {
 				return
@@ -146,10 +178,22 @@ func (s *Slave) run() {
 		}
 		s.mu.Lock()
 		s.conn = nc
+		// SetMasterAddr stores the address before it drops the connection
+		// under mu: a change that raced with the dial is seen here.
+		moved := s.MasterAddr() != addr
 		s.mu.Unlock()
+		if moved {
+			nc.Close()
+			s.mu.Lock()
+			s.conn = nil
+			s.mu.Unlock()
+			s.followMu.Unlock()
+			continue
+		}
 		select {
 		case <-s.stop: // Close ran between Dial and storing the connection
 			nc.Close()
+			s.followMu.Unlock()
 			return
 		default:
 		}
@@ -160,6 +204,7 @@ func (s *Slave) run() {
 		s.mu.Lock()
 		s.conn = nil
 		s.mu.Unlock()
+		s.followMu.Unlock()
 		select {
 		case <-s.stop:
 			return
@@ -192,6 +237,11 @@ func (s *Slave) follow(nc net.Conn) error {
 			reported.Store(off)
 		}
 		return err
+	}
+	if id := s.identity.Load(); id != nil {
+		if err := s.handshake(nc, id.id, id.epochs); err != nil {
+			return fmt.Errorf("handshake: %w", err)
+		}
 	}
 	// Java waits one heartbeat interval before its first report; Booster
 	// asks at once.
