@@ -162,7 +162,12 @@ func New(cfg Config, log *slog.Logger) (*Broker, error) {
 		return nil, err
 	}
 	b.initMetrics()
-	b.server = transport.NewServer(b.serverConfig(), transport.NewRouter(b.timedRoutes(transport.LogRejections(b.aclRoutes(b.routes()), transport.NewRejectLog(log)))), log)
+	sc := b.serverConfig()
+	if err := b.conf().TLSConfig.Apply(&sc); err != nil {
+		_ = st.Close()
+		return nil, err
+	}
+	b.server = transport.NewServer(sc, transport.NewRouter(b.timedRoutes(transport.LogRejections(b.aclRoutes(b.routes()), transport.NewRejectLog(log)))), log)
 	b.server.OnConnClose(b.connClosed)
 	return b, nil
 }

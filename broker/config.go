@@ -9,6 +9,7 @@ import (
 	"github.com/booster-mq/booster/compat"
 	"github.com/booster-mq/booster/metrics"
 	"github.com/booster-mq/booster/store"
+	"github.com/booster-mq/booster/wire/transport"
 )
 
 // Config holds a broker's settings under their broker.conf keys.
@@ -19,6 +20,8 @@ type Config struct {
 	// ExporterConfig holds the metrics keys (metricsExporterType, ...;
 	// broker/metrics.go).
 	metrics.ExporterConfig
+	// TLSConfig holds Apache's TLS keys (tls.server.mode, ...; wire/transport/tls_config.go).
+	transport.TLSConfig
 
 	BrokerClusterName           string        `conf:"brokerClusterName"`
 	BrokerName                  string        `conf:"brokerName"`
@@ -144,6 +147,7 @@ func DefaultConfig() Config {
 	return Config{
 		RemotingConfig: DefaultRemotingConfig(),
 		ExporterConfig: metrics.DefaultExporterConfig(),
+		TLSConfig:      transport.DefaultTLSConfig(),
 
 		BrokerClusterName:           "DefaultCluster",
 		BrokerName:                  "broker-a",
@@ -289,6 +293,9 @@ func (c *Config) Validate() error {
 		errs = append(errs, errors.New("transactionCheckInterval and transactionCheckMax must be positive, transactionTimeOut not negative"))
 	}
 	if err := c.ExporterConfig.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	if err := c.TLSConfig.Validate(); err != nil {
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)

@@ -60,7 +60,7 @@ func (b *Broker) nsClient(ctx context.Context, addr string) (*transport.Client, 
 	if c != nil && c.Err() == nil {
 		return c, nil
 	}
-	c, err := transport.Dial(ctx, addr)
+	c, err := b.conf().TLSConfig.Dial(ctx, addr)
 	if err != nil {
 		return nil, err
 	}

@@ -69,7 +69,7 @@ func (b *Broker) slaveSyncLoop() {
 		if c == nil {
 			ctx, cancel := b.ctx(3 * time.Second)
 			var err error
-			c, err = transport.Dial(ctx, addr)
+			c, err = b.conf().TLSConfig.Dial(ctx, addr)
 			cancel()
 			if err != nil {
 				b.log.Warn("slave sync: cannot reach master", "master", addr, "err", err)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/booster-mq/booster/compat"
 	"github.com/booster-mq/booster/metrics"
+	"github.com/booster-mq/booster/wire/transport"
 )
 
 // Config is the NameServer configuration. Each field's conf tag is the key
@@ -20,6 +21,9 @@ type Config struct {
 	// ExporterConfig holds the broker's metrics keys (metricsExporterType,
 	// ...), a Booster extension for the NameServer (metrics.go).
 	metrics.ExporterConfig
+	// TLSConfig holds Apache's TLS keys of the remoting port
+	// (tls.server.mode, ...).
+	transport.TLSConfig
 
 	// ListenPort is the remoting port (NettyServerConfig.listenPort, 9876
 	// as set by NamesrvStartup).
@@ -57,6 +61,7 @@ func DefaultConfig() Config {
 	}
 	return Config{
 		ExporterConfig:                 metrics.DefaultExporterConfig(),
+		TLSConfig:                      transport.DefaultTLSConfig(),
 		ListenPort:                     9876,
 		BindAddress:                    "0.0.0.0",
 		KvConfigPath:                   filepath.Join(home, "namesrv", "kvConfig.json"),
@@ -85,6 +90,9 @@ func (c *Config) Validate() error {
 	if err := c.ExporterConfig.Validate(); err != nil {
 		errs = append(errs, err)
 	}
+	if err := c.TLSConfig.Validate(); err != nil {
+		errs = append(errs, err)
+	}
 	return errors.Join(errs...)
 }
 
@@ -103,6 +111,8 @@ func (c *Config) Properties() []compat.Property {
 	if !c.Prometheus() { // Booster's metrics keys show only when in use: Apache's NameServer has none
 		props = slices.DeleteFunc(props, func(p compat.Property) bool { return strings.HasPrefix(p.Key, "metrics") })
 	}
+	// Apache reads the TLS keys as system properties, not as NameServer config.
+	props = slices.DeleteFunc(props, func(p compat.Property) bool { return strings.HasPrefix(p.Key, "tls.") })
 	slices.SortFunc(props, func(a, b compat.Property) int { return strings.Compare(a.Key, b.Key) })
 	return props
 }

@@ -79,6 +79,9 @@ func (s *Server) start() error {
 	sc := transport.DefaultServerConfig("namesrv")
 	// Java's defaultThreadPoolNums and its two queues together.
 	sc.Pools[transport.Admin] = transport.PoolConfig{Workers: 16, Queue: 60000}
+	if err := cfg.TLSConfig.Apply(&sc); err != nil {
+		return err
+	}
 	addr := net.JoinHostPort(cfg.BindAddress, strconv.Itoa(cfg.ListenPort))
 	s.initMetrics(cfg, addr)
 	srv := transport.NewServer(sc, transport.NewRouter(s.timedRoutes(transport.LogRejections(s.handlers(), transport.NewRejectLog(s.log)))), s.transportLog)

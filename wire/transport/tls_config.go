@@ -7,6 +7,7 @@ package transport
 // values win as in Apache's TlsHelper.
 
 import (
+	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -296,4 +297,35 @@ func SelfSignedCertificate() (tls.Certificate, error) {
 		return tls.Certificate{}, err
 	}
 	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, nil
+}
+
+// Apply resolves c's ConfigFile and sets sc's TLS mode and certificate.
+func (c TLSConfig) Apply(sc *ServerConfig) error {
+	r, err := c.Resolve()
+	if err != nil {
+		return err
+	}
+	if err := r.Validate(); err != nil {
+		return err
+	}
+	srv, err := r.ServerTLS()
+	if err != nil {
+		return err
+	}
+	sc.TLSMode, sc.TLS = r.Mode(), srv
+	return nil
+}
+
+// Dial dials addr with the outgoing-connection TLS settings of c
+// (plaintext unless tls.enable or an enforcing server mode).
+func (c TLSConfig) Dial(ctx context.Context, addr string) (*Client, error) {
+	r, err := c.Resolve()
+	if err != nil {
+		return nil, err
+	}
+	ct, err := r.ClientTLS()
+	if err != nil {
+		return nil, err
+	}
+	return DialTLS(ctx, addr, ct)
 }

@@ -6,6 +6,7 @@ package command
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -24,6 +25,8 @@ type admin struct {
 	namesrv []string
 	timeout time.Duration
 	conns   map[string]*transport.Client
+	// tls, when set, is used for every connection (--tls).
+	tls *tls.Config
 }
 
 func newAdmin(namesrv []string, timeout time.Duration) *admin {
@@ -67,7 +70,7 @@ func (a *admin) conn(addr string) (*transport.Client, error) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), a.timeout)
 	defer cancel()
-	c, err := transport.Dial(ctx, addr)
+	c, err := transport.DialTLS(ctx, addr, a.tls)
 	if err != nil {
 		return nil, fmt.Errorf("connect to %s failed: %w", addr, err)
 	}

@@ -11,6 +11,7 @@
 package command
 
 import (
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -133,6 +134,8 @@ func (s spec) command(env *Env) *cli.Command {
 	flags := append([]cli.Flag{}, s.flags...)
 	flags = append(flags, &cli.StringFlag{Name: "namesrvAddr", Aliases: []string{"n"}, EnvVars: []string{"NAMESRV_ADDR"},
 		Usage: "Name server address list, eg: '192.168.0.1:9876;192.168.0.2:9876'"})
+	flags = append(flags, &cli.BoolFlag{Name: "tls", EnvVars: []string{"TLS_ENABLE"},
+		Usage: "connect over TLS (Apache's -Dtls.enable=true); the server's certificate is not verified, as in Apache's tls.test.mode.enable"})
 	if s.json {
 		flags = append(flags, &cli.BoolFlag{Name: "json", Usage: "print the result as JSON"})
 	}
@@ -151,6 +154,9 @@ func (s spec) command(env *Env) *cli.Command {
 			}
 			x := &ctx{Context: c, env: env, out: env.Stdout, adm: newAdmin(splitAddrs(c.String("namesrvAddr")), env.Timeout)}
 			defer x.adm.close()
+			if c.Bool("tls") {
+				x.adm.tls = &tls.Config{InsecureSkipVerify: true} //nolint:gosec // Apache's clients trust any server in test mode
+			}
 			if err := s.run(x); err != nil {
 				return fmt.Errorf("%s: %w", s.name, err)
 			}
