@@ -19,7 +19,7 @@ function el(tag, attrs, ...children) {
     else if (k === "class") e.className = v;
     else e.setAttribute(k, v);
   }
-  for (const c of children.flat()) {
+  for (const c of children.flat(Infinity)) {
     if (c === undefined || c === null) continue;
     e.append(c instanceof Node ? c : document.createTextNode(String(c)));
   }
@@ -48,6 +48,13 @@ function table(id, headers, rows) {
 }
 
 function num(v, cls) { return el("td", { class: "num" + (cls ? " " + cls : "") }, v); }
+
+// show replaces an element's children (arrays are flattened, null and
+// undefined left out).
+function show(parent, ...children) {
+  parent.replaceChildren(...children.flat(Infinity).filter((c) => c !== null && c !== undefined)
+    .map((c) => (c instanceof Node ? c : document.createTextNode(String(c)))));
+}
 
 function ready(page) { document.body.dataset.ready = page; }
 
@@ -80,9 +87,9 @@ function confirmAction(title, text) {
 // ---- cluster and charts ----
 
 async function pageCluster() {
-  main.replaceChildren(el("h2", {}, "Cluster"), el("p", { class: "muted" }, "Loading…"));
+  show(main, el("h2", {}, "Cluster"), el("p", { class: "muted" }, "Loading…"));
   let v;
-  try { v = await api("cluster"); } catch (e) { main.replaceChildren(el("h2", {}, "Cluster"), errorBox(e)); return; }
+  try { v = await api("cluster"); } catch (e) { show(main, el("h2", {}, "Cluster"), errorBox(e)); return; }
   const out = [el("h2", {}, "Cluster"), el("p", { class: "muted", id: "namesrv" }, "NameServer: " + v.namesrv.join(", "))];
   for (const c of v.clusters) {
     out.push(el("section", { class: "card cluster", "data-cluster": c.name },
@@ -98,7 +105,7 @@ async function pageCluster() {
   out.push(el("h3", {}, "Live"), el("div", { class: "charts" },
     el("section", { class: "card" }, el("b", {}, "Throughput (messages/s)"), el("div", { class: "legend", id: "legend-tps" }), el("canvas", { id: "chart-tps" })),
     el("section", { class: "card" }, el("b", {}, "Latency (ms)"), el("div", { class: "legend", id: "legend-latency" }), el("canvas", { id: "chart-latency" }))));
-  main.replaceChildren(...out);
+  show(main, ...out);
   drawCharts();
   ready("cluster");
 }
@@ -177,7 +184,7 @@ function drawChart(id, legendId, series) {
   }
   g.setLineDash([]);
   const legend = document.getElementById(legendId);
-  if (legend) legend.replaceChildren(...series.map((s) => el("span", {}, el("i", { style: "background:" + s.color }), s.name)));
+  if (legend) show(legend, ...series.map((s) => el("span", {}, el("i", { style: "background:" + s.color }), s.name)));
 }
 
 function niceMax(v) {
@@ -195,22 +202,22 @@ async function clusterNames() {
 
 async function pageTopics() {
   const head = el("h2", {}, "Topics");
-  main.replaceChildren(head, el("p", { class: "muted" }, "Loading…"));
+  show(main, head, el("p", { class: "muted" }, "Loading…"));
   let topics, clusters;
-  try { [topics, clusters] = await Promise.all([api("topics"), clusterNames()]); } catch (e) { main.replaceChildren(head, errorBox(e)); return; }
+  try { [topics, clusters] = await Promise.all([api("topics"), clusterNames()]); } catch (e) { show(main, head, errorBox(e)); return; }
   const filter = el("input", { id: "topic-filter", placeholder: "filter", type: "search" });
   const showAll = el("input", { id: "topic-all", type: "checkbox" });
   const body = el("tbody");
   const render = () => {
     const f = filter.value.toLowerCase();
-    body.replaceChildren(...topics.filter((t) => (showAll.checked || t.kind === "normal" || t.kind === "dlq") && t.topic.toLowerCase().includes(f))
+    show(body, ...topics.filter((t) => (showAll.checked || t.kind === "normal" || t.kind === "dlq") && t.topic.toLowerCase().includes(f))
       .map((t) => el("tr", { class: "topic", "data-topic": t.topic },
         el("td", {}, el("a", { href: "#/topic/" + encodeURIComponent(t.topic) }, t.topic), " ", kindTag(t.kind)))));
   };
   filter.addEventListener("input", render);
   showAll.addEventListener("change", render);
   render();
-  main.replaceChildren(head, topicForm(clusters),
+  show(main, head, topicForm(clusters),
     el("section", { class: "card" }, el("form", { class: "inline", onsubmit: (e) => e.preventDefault() },
       el("label", {}, "Filter", filter), el("label", {}, el("span", {}, showAll, " system, retry"))),
     el("table", { id: "topics" }, el("thead", {}, el("tr", {}, el("th", {}, "Topic"))), body)));
@@ -246,11 +253,11 @@ function topicForm(clusters, topic) {
 
 async function pageTopic(topic) {
   const head = el("h2", {}, "Topic ", el("span", { id: "topic-title" }, topic));
-  main.replaceChildren(head, el("p", { class: "muted" }, "Loading…"));
+  show(main, head, el("p", { class: "muted" }, "Loading…"));
   let v, clusters;
-  try { [v, clusters] = await Promise.all([api("topic?topic=" + encodeURIComponent(topic)), clusterNames()]); } catch (e) { main.replaceChildren(head, errorBox(e)); return; }
+  try { [v, clusters] = await Promise.all([api("topic?topic=" + encodeURIComponent(topic)), clusterNames()]); } catch (e) { show(main, head, errorBox(e)); return; }
   const rd = v.route[0] || {};
-  main.replaceChildren(head,
+  show(main, head,
     el("p", {}, "Brokers: " + v.brokers.join(", ") + " · messages in queues: ", el("b", { id: "topic-messages" }, v.messages)),
     (v.errors || []).map((e) => el("p", { class: "error" }, e)),
     el("section", { class: "card" }, el("h3", {}, "Queues"),
@@ -268,10 +275,10 @@ async function pageTopic(topic) {
 
 async function pageGroups() {
   const head = el("h2", {}, "Consumer groups");
-  main.replaceChildren(head, el("p", { class: "muted" }, "Loading…"));
+  show(main, head, el("p", { class: "muted" }, "Loading…"));
   let groups, clusters;
-  try { [groups, clusters] = await Promise.all([api("groups"), clusterNames()]); } catch (e) { main.replaceChildren(head, errorBox(e)); return; }
-  main.replaceChildren(head, groupForm(clusters),
+  try { [groups, clusters] = await Promise.all([api("groups"), clusterNames()]); } catch (e) { show(main, head, errorBox(e)); return; }
+  show(main, head, groupForm(clusters),
     el("section", { class: "card" },
       table("groups", ["Group", { label: "Clients", num: true }, "Model", { label: "Consume TPS", num: true }, { label: "Lag", num: true }],
         groups.map((g) => el("tr", { class: "group" + (g.lagTotal > 0 ? " lag" : ""), "data-group": g.group },
@@ -311,11 +318,11 @@ function groupForm(clusters, cfg) {
 
 async function pageGroup(group) {
   const head = el("h2", {}, "Consumer group ", el("span", { id: "group-title" }, group));
-  main.replaceChildren(head, el("p", { class: "muted" }, "Loading…"));
+  show(main, head, el("p", { class: "muted" }, "Loading…"));
   let v, clusters;
-  try { [v, clusters] = await Promise.all([api("group?group=" + encodeURIComponent(group)), clusterNames()]); } catch (e) { main.replaceChildren(head, errorBox(e)); return; }
+  try { [v, clusters] = await Promise.all([api("group?group=" + encodeURIComponent(group)), clusterNames()]); } catch (e) { show(main, head, errorBox(e)); return; }
   const cc = v.connection;
-  main.replaceChildren(head,
+  show(main, head,
     el("p", {}, "Total lag: ", el("b", { id: "group-lag" }, v.lagTotal), " · consume TPS: " + v.consumeTps.toFixed(1)),
     el("section", { class: "card" }, el("h3", {}, "Lag per queue"),
       table("group-queues", ["Topic", "Broker", { label: "Queue", num: true }, { label: "Broker offset", num: true }, { label: "Consumer offset", num: true },
@@ -345,15 +352,15 @@ function pageMessages(params) {
     const q = new URLSearchParams();
     if (topic.value.trim()) q.set("topic", topic.value.trim());
     q.set(by, (by === "id" ? id : key).value.trim());
-    results.replaceChildren(el("p", { class: "muted" }, "Searching…"));
+    show(results, el("p", { class: "muted" }, "Searching…"));
     delete document.body.dataset.ready;
     try {
       const msgs = await api("message?" + q);
-      results.replaceChildren(msgs.length ? msgs.map(messageCard) : el("p", { id: "msg-none" }, "No message found."));
-    } catch (e) { results.replaceChildren(errorBox(e)); }
+      show(results, msgs.length ? msgs.map(messageCard) : el("p", { id: "msg-none" }, "No message found."));
+    } catch (e) { show(results, errorBox(e)); }
     ready("messages-result");
   };
-  main.replaceChildren(el("h2", {}, "Message lookup"),
+  show(main, el("h2", {}, "Message lookup"),
     el("section", { class: "card" }, el("form", { class: "inline", onsubmit: (e) => e.preventDefault() },
       el("label", {}, "Topic", topic), el("label", {}, "Message id", id),
       el("button", { id: "msg-by-id", type: "button", onclick: () => search("id") }, "Find by id"),
@@ -376,10 +383,10 @@ function messageCard(m) {
 
 async function pageDLQ() {
   const head = el("h2", {}, "Dead-letter queues");
-  main.replaceChildren(head, el("p", { class: "muted" }, "Loading…"));
+  show(main, head, el("p", { class: "muted" }, "Loading…"));
   let rows;
-  try { rows = await api("dlq"); } catch (e) { main.replaceChildren(head, errorBox(e)); return; }
-  main.replaceChildren(head,
+  try { rows = await api("dlq"); } catch (e) { show(main, head, errorBox(e)); return; }
+  show(main, head,
     el("p", { class: "muted" }, "Messages a group failed to consume after its retries (%DLQ%group). Look one up by id or key on the Messages page."),
     el("section", { class: "card" }, rows.length ?
       table("dlq", ["Topic", "Group", { label: "Queues", num: true }, { label: "Messages", num: true }],
