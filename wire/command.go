@@ -40,6 +40,10 @@ type Field struct {
 // Fields is the ext-field list of a command, searched linearly.
 type Fields []Field
 
+// extFieldsCap is the room a decoded header's Fields start with: a send
+// or pull header has 10 to 15 fields.
+const extFieldsCap = 16
+
 // Get returns the value of key. A key sent twice has its last value, as
 // in Java's HashMap of ext fields.
 func (f Fields) Get(key string) (string, bool) {

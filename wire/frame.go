@@ -168,7 +168,9 @@ func decodeBinaryHeader(h []byte, c *Command) error {
 	if rlen < 0 || rlen > len(h)-p-4 {
 		return fmt.Errorf("%w: remark length %d", ErrMalformedHeader, rlen)
 	}
-	c.Remark = string(h[p : p+rlen])
+	// One copy of the header holds the remark and every key and value.
+	hs := string(h)
+	c.Remark = hs[p : p+rlen]
 	p += rlen
 	elen := int(binary.BigEndian.Uint32(h[p:]))
 	p += 4
@@ -177,6 +179,10 @@ func decodeBinaryHeader(h []byte, c *Command) error {
 	}
 	ext := h[p : p+elen]
 	c.Ext = c.Ext[:0]
+	if cap(c.Ext) == 0 && elen > 0 {
+		c.Ext = make(Fields, 0, extFieldsCap)
+	}
+	at := p // where ext starts in h and hs
 	for len(ext) > 0 {
 		if len(ext) < 2 {
 			return fmt.Errorf("%w: truncated ext key", ErrMalformedHeader)
@@ -185,14 +191,16 @@ func decodeBinaryHeader(h []byte, c *Command) error {
 		if kl > len(ext)-2-4 {
 			return fmt.Errorf("%w: ext key length %d", ErrMalformedHeader, kl)
 		}
-		key := string(ext[2 : 2+kl])
+		key := hs[at+2 : at+2+kl]
 		ext = ext[2+kl:]
+		at += 2 + kl
 		vl := int(binary.BigEndian.Uint32(ext))
 		if vl < 0 || vl > len(ext)-4 {
 			return fmt.Errorf("%w: ext value length %d", ErrMalformedHeader, vl)
 		}
-		c.Ext = append(c.Ext, Field{key, string(ext[4 : 4+vl])})
+		c.Ext = append(c.Ext, Field{key, hs[at+4 : at+4+vl]})
 		ext = ext[4+vl:]
+		at += 4 + vl
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/booster-mq/booster/compat"
 )
@@ -86,8 +87,12 @@ func AppendJSONString(dst []byte, s string) []byte {
 }
 
 // scanner is a minimal JSON reader for the fixed RemotingCommand shape.
+// src is b copied into one string, made once per header: strings without
+// escapes are slices of it, so a header costs one allocation for all its
+// keys and values instead of one each.
 type scanner struct {
 	b   []byte
+	src string
 	p   int
 	err error
 }
@@ -135,7 +140,7 @@ func (s *scanner) str() string {
 	for s.p < len(s.b) {
 		c := s.b[s.p]
 		if c == '"' {
-			v := string(s.b[start:s.p])
+			v := s.src[start:s.p]
 			s.p++
 			return v
 		}
@@ -153,13 +158,15 @@ func (s *scanner) str() string {
 }
 
 func (s *scanner) escapedStr(start int) string {
-	out := append([]byte(nil), s.b[start:s.p]...)
+	// The unescaped text is never longer than what is left of the header.
+	out := append(make([]byte, 0, len(s.b)-start), s.b[start:s.p]...)
 	for s.p < len(s.b) {
 		c := s.b[s.p]
 		switch {
 		case c == '"':
 			s.p++
-			return string(out)
+			// out is not written again: the string may share its bytes.
+			return unsafe.String(unsafe.SliceData(out), len(out))
 		case c < 0x20:
 			s.fail("control character in string")
 			return ""
@@ -268,13 +275,23 @@ func (s *scanner) literal() []byte {
 	return lit
 }
 
+// literalStr is literal as a string sharing src.
+func (s *scanner) literalStr() string {
+	s.ws()
+	start := s.p
+	if s.literal() == nil {
+		return ""
+	}
+	return s.src[start:s.p]
+}
+
 // int32v reads a JSON number (or a numeric string) as int32.
 func (s *scanner) int32v() int32 {
 	var text string
 	if s.peek() == '"' {
 		text = s.str()
 	} else {
-		text = string(s.literal())
+		text = s.literalStr()
 	}
 	if s.err != nil {
 		return 0
@@ -343,7 +360,7 @@ func (s *scanner) skip(depth int) {
 // decodeJSONHeader reads a RemotingCommand header in any key order, with
 // numbers and booleans accepted as ext values (the C++ client sends them).
 func decodeJSONHeader(h []byte, c *Command) error {
-	s := scanner{b: h}
+	s := scanner{b: h, src: string(h)}
 	c.Ext = c.Ext[:0]
 	c.Remark = ""
 	c.Language = 0
@@ -378,7 +395,7 @@ func decodeJSONHeader(h []byte, c *Command) error {
 			// and leaves the default.
 			start := s.p
 			s.skip(0)
-			if n, err := strconv.Atoi(string(s.b[start:s.p])); err == nil {
+			if n, err := strconv.Atoi(s.src[start:s.p]); err == nil {
 				c.Language = byte(n)
 			}
 		case "remark":
@@ -422,6 +439,9 @@ func (s *scanner) extFields(c *Command) {
 		s.p++
 		return
 	}
+	if cap(c.Ext) == 0 {
+		c.Ext = make(Fields, 0, extFieldsCap)
+	}
 	for s.err == nil {
 		k := s.str()
 		s.expect(':')
@@ -432,13 +452,11 @@ func (s *scanner) extFields(c *Command) {
 		case '{', '[':
 			start := s.p
 			s.skip(1)
-			v = string(s.b[start:s.p])
+			v = s.src[start:s.p]
 		default:
-			lit := s.literal()
-			if string(lit) == "null" {
-				lit = nil
+			if v = s.literalStr(); v == "null" {
+				v = ""
 			}
-			v = string(lit)
 		}
 		if s.err != nil {
 			return
