@@ -1,7 +1,6 @@
 package broker
 
 import (
-	"strconv"
 	"sync"
 	"time"
 
@@ -24,18 +23,23 @@ type parkedPull struct {
 type pullHold struct {
 	b    *Broker
 	mu   sync.Mutex // guards parked
-	wait map[string][]*parkedPull
+	wait map[queueKey][]*parkedPull
 	done chan struct{}
 	wg   sync.WaitGroup
 }
 
 func newPullHold(b *Broker) *pullHold {
-	return &pullHold{b: b, wait: map[string][]*parkedPull{}, done: make(chan struct{})}
+	return &pullHold{b: b, wait: map[queueKey][]*parkedPull{}, done: make(chan struct{})}
 }
 
-func pullKey(topic string, queueID int32) string {
-	return topic + "@" + strconv.Itoa(int(queueID))
+// queueKey names a queue of a topic; as a map key it costs no allocation
+// on the arrival path, which runs for every message stored.
+type queueKey struct {
+	topic   string
+	queueID int32
 }
+
+func pullKey(topic string, queueID int32) queueKey { return queueKey{topic, queueID} }
 
 func (p *pullHold) start() {
 	p.wg.Add(1)

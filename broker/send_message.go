@@ -49,7 +49,9 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/booster-mq/booster/codec"
 	"github.com/booster-mq/booster/compat"
@@ -111,10 +113,20 @@ func (b *Broker) sendMessage(r *transport.Request) *wire.Command {
 	if v, ok := codec.PropertyValue(h.Properties, codec.PropertyWaitStoreMsgOK); ok && v == "false" {
 		wait = false
 	}
-	res := b.store.Put(msgs, wait)
-	b.countPut(&h, &res)
-	return b.sendResponse(req, &h, queueID, msgs, res)
+	res, _ := putResults.Get().(*store.PutResult)
+	if res == nil {
+		res = new(store.PutResult)
+	}
+	b.store.PutTo(res, msgs, wait)
+	b.countPut(&h, res)
+	resp = b.sendResponse(req, &h, queueID, msgs, *res)
+	putResults.Put(res)
+	return resp
 }
+
+// putResults recycles the sends' store results (their Offsets buffers):
+// nothing keeps a result past its response.
+var putResults sync.Pool
 
 // acceptSend decodes a send header (SEND_MESSAGE and SEND_REPLY_MESSAGE
 // families), applies checkSend and picks the queue (behaviour 1-4): it
@@ -258,7 +270,8 @@ func (b *Broker) stampProperties(props string, now time.Time) string {
 	dst = codec.AppendProperty(dst, codec.PropertyMsgRegion, compat.DefaultRegion)
 	dst = codec.AppendProperty(dst, codec.PropertyTraceSwitch, "true")
 	dst = codec.AppendProperty(dst, codec.PropertyCluster, b.conf().BrokerClusterName)
-	return string(dst)
+	// dst is not written again: the string may share its bytes.
+	return unsafe.String(unsafe.SliceData(dst), len(dst))
 }
 
 // sendResponse maps a store result to the SEND response.
@@ -290,16 +303,22 @@ func (b *Broker) sendResponse(req *wire.Command, h *codec.SendMessageRequestHead
 	if !res.Status.Stored() { // 10, 11 and 12 still carry the message ids, as Java's sendOK does
 		return resp
 	}
-	ids := make([]string, len(res.Offsets))
-	for i, m := range res.Offsets {
-		ids[i] = codec.OffsetMsgID(b.storeHost, m.CommitLogOffset)
+	var msgID string
+	if len(res.Offsets) == 1 {
+		msgID = codec.OffsetMsgID(b.storeHost, res.Offsets[0].CommitLogOffset)
+	} else {
+		ids := make([]string, len(res.Offsets))
+		for i, m := range res.Offsets {
+			ids[i] = codec.OffsetMsgID(b.storeHost, m.CommitLogOffset)
+		}
+		msgID = strings.Join(ids, ",")
 	}
 	uniq, _ := codec.PropertyValue(msgs[0].Properties, codec.PropertyUniqKey)
 	if len(msgs) > 1 {
 		uniq, _ = codec.PropertyValue(h.Properties, codec.PropertyUniqKey)
 	}
 	resp.Ext = append(resp.Ext,
-		wire.Field{Key: "msgId", Value: strings.Join(ids, ",")},
+		wire.Field{Key: "msgId", Value: msgID},
 		wire.Field{Key: "queueId", Value: strconv.Itoa(int(queueID))},
 		wire.Field{Key: "queueOffset", Value: strconv.FormatInt(res.Offsets[0].QueueOffset, 10)},
 		wire.Field{Key: "transactionId", Value: uniq},
