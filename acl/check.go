@@ -52,6 +52,13 @@ var adminCodes = map[wire.RequestCode]bool{
 	wire.DeleteTopicInBroker:              true,
 	wire.UpdateAndCreateSubscriptiongroup: true,
 	wire.DeleteSubscriptiongroup:          true,
+	// Booster also keeps the ACL admin codes to admin accounts; Apache
+	// 4.9/5.x lets any account with a valid signature use them.
+	wire.UpdateAndCreateAclConfig:     true,
+	wire.DeleteAclConfig:              true,
+	wire.GetBrokerClusterAclInfo:      true,
+	wire.UpdateGlobalWhiteAddrsConfig: true,
+	wire.GetBrokerClusterAclConfig:    true,
 }
 
 // need is one resource a request touches: a topic, or a group as its

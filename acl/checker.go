@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"os"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -13,12 +14,14 @@ import (
 // Checker checks requests against a plain_acl.yml and re-reads it when it
 // changes (Apache's AclFileWatchService).
 //
-// Concurrency: Check may run on any goroutine; Reload runs on one
-// goroutine at a time (the broker's watch loop). The config is swapped
-// whole behind an atomic pointer.
+// Concurrency: Check may run on any goroutine and never locks: the config
+// is swapped whole behind an atomic pointer. Reload and the edits
+// (edit.go) hold editMu, so a file is read, changed and loaded by one
+// goroutine at a time.
 type Checker struct {
-	path string
-	cur  atomic.Pointer[loaded]
+	path   string
+	cur    atomic.Pointer[loaded]
+	editMu sync.Mutex
 }
 
 type loaded struct {
@@ -42,6 +45,8 @@ func (k *Checker) Path() string { return k.path }
 // Reload re-reads the file if its modification time or size changed and
 // reports whether it did. On an error the previous config stays.
 func (k *Checker) Reload() (bool, error) {
+	k.editMu.Lock()
+	defer k.editMu.Unlock()
 	st, err := os.Stat(k.path)
 	if err != nil {
 		return false, fmt.Errorf("%w: %w", ErrConfig, err)
@@ -55,6 +60,20 @@ func (k *Checker) Reload() (bool, error) {
 	}
 	k.cur.Store(&loaded{cfg: cfg, modTime: st.ModTime(), size: st.Size()})
 	return true, nil
+}
+
+// load reads the file whatever its modification time; editMu is held.
+func (k *Checker) load() error {
+	st, err := os.Stat(k.path)
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrConfig, err)
+	}
+	cfg, err := Load(k.path)
+	if err != nil {
+		return err
+	}
+	k.cur.Store(&loaded{cfg: cfg, modTime: st.ModTime(), size: st.Size()})
+	return nil
 }
 
 // Check decides whether cmd from remote may run; see Config.Check.
