@@ -28,22 +28,23 @@ import (
 
 // messageView is one message as the page shows it.
 type messageView struct {
-	MsgID          string            `json:"msgId"`
-	OffsetMsgID    string            `json:"offsetMsgId"`
-	Topic          string            `json:"topic"`
-	BrokerName     string            `json:"brokerName,omitempty"`
-	QueueID        int32             `json:"queueId"`
-	QueueOffset    int64             `json:"queueOffset"`
-	Tags           string            `json:"tags"`
-	Keys           string            `json:"keys"`
-	BornTimestamp  int64             `json:"bornTimestamp"`
-	StoreTimestamp int64             `json:"storeTimestamp"`
-	BornHost       string            `json:"bornHost"`
-	StoreHost      string            `json:"storeHost"`
-	ReconsumeTimes int32             `json:"reconsumeTimes"`
-	Properties     map[string]string `json:"properties"`
-	Body           string            `json:"body"`
-	BodyBytes      int               `json:"bodyBytes"`
+	MsgID           string            `json:"msgId"`
+	OffsetMsgID     string            `json:"offsetMsgId"`
+	Topic           string            `json:"topic"`
+	BrokerName      string            `json:"brokerName,omitempty"`
+	QueueID         int32             `json:"queueId"`
+	QueueOffset     int64             `json:"queueOffset"`
+	CommitLogOffset int64             `json:"commitLogOffset"`
+	Tags            string            `json:"tags"`
+	Keys            string            `json:"keys"`
+	BornTimestamp   int64             `json:"bornTimestamp"`
+	StoreTimestamp  int64             `json:"storeTimestamp"`
+	BornHost        string            `json:"bornHost"`
+	StoreHost       string            `json:"storeHost"`
+	ReconsumeTimes  int32             `json:"reconsumeTimes"`
+	Properties      map[string]string `json:"properties"`
+	Body            string            `json:"body"`
+	BodyBytes       int               `json:"bodyBytes"`
 }
 
 // maxBodyShown bounds the body text sent to the page.
@@ -69,7 +70,7 @@ func decodeMessages(body []byte) ([]messageView, error) {
 		}
 		props := codec.ParseProperties(m.Properties)
 		v := messageView{OffsetMsgID: codec.OffsetMsgID(m.StoreHost, m.CommitLogOffset), Topic: m.Topic, QueueID: m.QueueID,
-			QueueOffset: m.QueueOffset, Tags: props[codec.PropertyTags], Keys: props[codec.PropertyKeys],
+			QueueOffset: m.QueueOffset, CommitLogOffset: m.CommitLogOffset, Tags: props[codec.PropertyTags], Keys: props[codec.PropertyKeys],
 			BornTimestamp: m.BornTimestamp, StoreTimestamp: m.StoreTimestamp, BornHost: m.BornHost.String(),
 			StoreHost: m.StoreHost.String(), ReconsumeTimes: m.ReconsumeTimes, Properties: props, BodyBytes: len(payload)}
 		v.MsgID = props[codec.PropertyUniqKey]
@@ -146,11 +147,27 @@ func (s *Server) byOffsetID(ctx context.Context, id, topic string) ([]messageVie
 	if err != nil {
 		return nil, err
 	}
-	resp, err := s.cli.call(ctx, host.String(), request(wire.ViewMessageById, "offset", strconv.FormatInt(off, 10), "topic", topic))
+	addr := host.String()
+	resp, err := s.cli.call(ctx, addr, request(wire.ViewMessageById, "offset", strconv.FormatInt(off, 10), "topic", topic))
 	if err != nil {
 		return nil, err
 	}
-	return decodeMessages(resp.Body)
+	msgs, err := decodeMessages(resp.Body)
+	if err != nil {
+		return nil, err
+	}
+	if ci, err := s.cli.clusterInfo(ctx); err == nil {
+		for name, bd := range ci.BrokerAddrTable {
+			for _, a := range bd.BrokerAddrs {
+				if a == addr {
+					for i := range msgs {
+						msgs[i].BrokerName = name
+					}
+				}
+			}
+		}
+	}
+	return msgs, nil
 }
 
 func (s *Server) apiMessage(r *http.Request) (any, error) {
@@ -193,4 +210,71 @@ func nonNil(m []messageView) []messageView {
 		return []messageView{}
 	}
 	return m
+}
+
+// browseMax bounds the messages /api/messages returns.
+const browseMax = 64
+
+// GET /api/messages?topic=T[&max=N]: the newest messages of a topic (a
+// dead-letter topic's, say): each queue is pulled (PULL_MESSAGE as
+// TOOLS_CONSUMER, without suspending) from N before its max offset, and
+// the N newest by store time are returned, newest first.
+func (s *Server) apiBrowse(r *http.Request) (any, error) {
+	ctx := r.Context()
+	topic := strings.TrimSpace(r.URL.Query().Get("topic"))
+	if topic == "" {
+		return nil, badRequest("topic is required")
+	}
+	n := 20
+	if v := r.URL.Query().Get("max"); v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil || n < 1 || n > browseMax {
+			return nil, badRequest("max must be between 1 and %d", browseMax)
+		}
+	}
+	rd, err := s.cli.route(ctx, topic)
+	if err != nil {
+		return nil, err
+	}
+	var out []messageView
+	for i := range rd.BrokerDatas {
+		bd := &rd.BrokerDatas[i]
+		addr := brokerAddr(bd)
+		stats, err := s.cli.topicStats(ctx, addr, topic)
+		if err != nil {
+			return nil, err
+		}
+		for mq, o := range stats {
+			from := max(o.MinOffset, o.MaxOffset-int64(n))
+			if from >= o.MaxOffset {
+				continue
+			}
+			req := request(wire.PullMessage, "consumerGroup", "TOOLS_CONSUMER", "topic", topic,
+				"queueId", strconv.Itoa(int(mq.QueueID)), "queueOffset", strconv.FormatInt(from, 10),
+				"maxMsgNums", strconv.Itoa(n), "sysFlag", "4", "commitOffset", "0", "suspendTimeoutMillis", "0",
+				"subscription", "*", "subVersion", "0", "expressionType", "TAG")
+			resp, err := s.cli.call(ctx, addr, req)
+			if code := responseCode(err); code == wire.PullNotFound || code == wire.PullRetryImmediately || code == wire.PullOffsetMoved {
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+			msgs, err := decodeMessages(resp.Body)
+			if err != nil {
+				return nil, err
+			}
+			for _, m := range msgs {
+				m.BrokerName = bd.BrokerName
+				out = append(out, m)
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].StoreTimestamp != out[j].StoreTimestamp {
+			return out[i].StoreTimestamp > out[j].StoreTimestamp
+		}
+		return out[i].CommitLogOffset > out[j].CommitLogOffset
+	})
+	return nonNil(out[:min(len(out), n)]), nil
 }

@@ -202,13 +202,15 @@ func TestAPI(t *testing.T) {
 	})
 
 	type msg struct {
-		MsgID, OffsetMsgID, Topic, Keys, Tags, Body string
-		QueueOffset                                 int64
+		MsgID, OffsetMsgID, Topic, Keys, Tags, Body, BrokerName string
+		QueueOffset                                             int64
+		ReconsumeTimes                                          int32
 	}
 	t.Run("message by offset id", func(t *testing.T) {
 		var msgs []msg
 		equal(t, api.get("message?id="+f.ids[2], &msgs), http.StatusOK)
-		if len(msgs) != 1 || msgs[0].OffsetMsgID != f.ids[2] || msgs[0].MsgID != f.uniq[2] || msgs[0].Body != "hello console 3" || msgs[0].Tags != "TagA" {
+		if len(msgs) != 1 || msgs[0].OffsetMsgID != f.ids[2] || msgs[0].MsgID != f.uniq[2] || msgs[0].Body != "hello console 3" ||
+			msgs[0].Tags != "TagA" || msgs[0].BrokerName != "broker-a" {
 			t.Errorf("messages %+v", msgs)
 		}
 	})
@@ -230,6 +232,21 @@ func TestAPI(t *testing.T) {
 		var e struct{ Error string }
 		equal(t, api.get("message?key=order-5", &e), http.StatusBadRequest)
 		equal(t, api.get("message", &e), http.StatusBadRequest)
+	})
+
+	t.Run("newest messages", func(t *testing.T) {
+		var msgs []msg
+		equal(t, api.get("messages?topic="+url.QueryEscape(fixDLQ), &msgs), http.StatusOK)
+		if len(msgs) != 1 || msgs[0].MsgID != f.uniq[0] || msgs[0].Body != "hello console 1" || msgs[0].ReconsumeTimes != 1 || msgs[0].Topic != fixDLQ {
+			t.Errorf("DLQ messages %+v", msgs)
+		}
+		equal(t, api.get("messages?topic="+fixTopic+"&max=2", &msgs), http.StatusOK)
+		if len(msgs) != 2 || msgs[0].Body != "hello console 5" || msgs[1].Body != "hello console 4" {
+			t.Errorf("newest of %s: %+v", fixTopic, msgs)
+		}
+		var e struct{ Error string }
+		equal(t, api.get("messages?topic="+fixTopic+"&max=0", &e), http.StatusBadRequest)
+		equal(t, api.get("messages", &e), http.StatusBadRequest)
 	})
 
 	t.Run("dlq", func(t *testing.T) {

@@ -232,6 +232,14 @@ func TestBrowser(t *testing.T) {
 	b.page("#/dlq", "dlq")
 	b.contains(`tr.dlq[data-topic="`+fixDLQ+`"]`, fixDLQ, fixGroup, "1")
 	b.screenshot("dlq")
+	b.run("open a DLQ", ignore(chromedp.Evaluate[bool](`delete document.body.dataset.ready; true`)),
+		chromedp.Click(css(`tr.dlq[data-topic="`+fixDLQ+`"] a.browse`)), b.waitReady("topic"))
+	equal(t, b.count("#newest-messages tr.newest"), 1)
+	b.contains("#newest-messages", f.uniq[0], "hello console 1", "TagA", "order-1")
+	b.screenshot("dlq-messages")
+	b.run("open a DLQ message", ignore(chromedp.Evaluate[bool](`delete document.body.dataset.ready; true`)),
+		chromedp.Click(css("#newest-messages tr.newest a")), b.waitReady("messages-result"))
+	b.contains("section.message", f.uniq[0], fixDLQ, "hello console 1")
 
 	// Creating a topic asks first; Cancel sends nothing, Confirm creates it.
 	const created = "MadeInBrowser"

@@ -22,6 +22,7 @@
 //	POST /api/group                 create or update a group on a cluster's masters
 //	GET  /api/message?id=I[&topic=T] a message by id (offset id or unique key)
 //	GET  /api/message?topic=T&key=K messages by key
+//	GET  /api/messages?topic=T&max=N the newest messages of a topic
 //	GET  /api/dlq                   dead-letter topics with message counts
 //
 // The page asks for confirmation before it sends a POST.

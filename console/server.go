@@ -119,6 +119,7 @@ func (s *Server) Handler() http.Handler {
 		{"GET /api/group", s.apiGroup},
 		{"POST /api/group", s.apiUpdateGroup},
 		{"GET /api/message", s.apiMessage},
+		{"GET /api/messages", s.apiBrowse},
 		{"GET /api/dlq", s.apiDLQ},
 	} {
 		mux.HandleFunc(r.pattern, s.serveJSON(r.h))

@@ -110,7 +110,7 @@ async function pageCluster() {
   ready("cluster");
 }
 
-const palette = ["#1f5fa8", "#e07b00", "#2b9348", "#b3261e", "#7b3fa0", "#00838f", "#6d4c41", "#c2185b"];
+const palette = [["#1f5fa8", "#e07b00"], ["#2b9348", "#b3261e"], ["#7b3fa0", "#00838f"], ["#6d4c41", "#c2185b"]];
 
 async function pollStats() {
   try {
@@ -139,12 +139,12 @@ async function pollStats() {
 
 function drawCharts() {
   const lines = (pick) => Object.entries(samples.series).flatMap(([name, s], i) => pick(name, s, palette[i % palette.length]));
-  drawChart("chart-tps", "legend-tps", lines((name, s, color) => [
-    { name: name + " put", color, points: s.put },
-    { name: name + " get", color, dash: [5, 4], points: s.get }]));
-  drawChart("chart-latency", "legend-latency", lines((name, s, color) => [
-    { name: name + " admin RTT", color, points: s.rtt },
-    { name: name + " queue+lock wait", color, dash: [5, 4], points: s.wait }]));
+  drawChart("chart-tps", "legend-tps", lines((name, s, [c1, c2]) => [
+    { name: name + " put", color: c1, points: s.put },
+    { name: name + " get", color: c2, dash: [5, 4], points: s.get }]));
+  drawChart("chart-latency", "legend-latency", lines((name, s, [c1, c2]) => [
+    { name: name + " admin RTT", color: c1, points: s.rtt },
+    { name: name + " queue+lock wait", color: c2, dash: [5, 4], points: s.wait }]));
 }
 
 // drawChart draws line series of [time, value] points on a canvas.
@@ -267,8 +267,32 @@ async function pageTopic(topic) {
     el("section", { class: "card" }, el("h3", {}, "Consumer groups"),
       v.groups.length ? el("ul", { id: "topic-groups" }, v.groups.map((g) => el("li", {}, el("a", { href: "#/group/" + encodeURIComponent(g) }, g))))
         : el("p", { class: "muted" }, "no group consumes it")),
+    newestMessages(topic),
     topicForm(clusters, { topic, read: rd.readQueueNums || 8, write: rd.writeQueueNums || 8, perm: rd.perm || 6 }));
+  if (topic.startsWith("%DLQ%")) await loadNewest(topic);
   ready("topic");
+}
+
+// newestMessages is the topic page's "newest messages" section.
+function newestMessages(topic) {
+  return el("section", { class: "card" }, el("h3", {}, "Newest messages"),
+    el("button", { id: "newest-load", type: "button", onclick: () => loadNewest(topic) }, "Show the newest messages"),
+    el("div", { id: "newest" }));
+}
+
+async function loadNewest(topic) {
+  const box = document.getElementById("newest");
+  show(box, el("p", { class: "muted" }, "Loading…"));
+  try {
+    const msgs = await api("messages?max=20&topic=" + encodeURIComponent(topic));
+    show(box, msgs.length ? table("newest-messages", ["Message id", "Broker", { label: "Queue", num: true }, { label: "Offset", num: true },
+      "Tags", "Keys", "Stored", { label: "Reconsumed", num: true }, "Body"],
+      msgs.map((m) => el("tr", { class: "newest", "data-msgid": m.msgId },
+        el("td", {}, el("a", { href: "#/messages?id=" + encodeURIComponent(m.msgId) + "&topic=" + encodeURIComponent(m.topic) }, m.msgId)),
+        el("td", {}, m.brokerName), num(m.queueId), num(m.queueOffset), el("td", {}, m.tags), el("td", {}, m.keys),
+        el("td", {}, fmtTime(m.storeTimestamp)), num(m.reconsumeTimes), el("td", { class: "body" }, m.body.slice(0, 80)))))
+      : el("p", { class: "muted" }, "No message."));
+  } catch (e) { show(box, errorBox(e)); }
 }
 
 // ---- groups ----
@@ -367,6 +391,8 @@ function pageMessages(params) {
       el("label", {}, "Key", key),
       el("button", { id: "msg-by-key", type: "button", onclick: () => search("key") }, "Find by key"))),
     results);
+  if (params.get("id")) return search("id");
+  if (params.get("key")) return search("key");
   ready("messages");
 }
 
@@ -387,11 +413,12 @@ async function pageDLQ() {
   let rows;
   try { rows = await api("dlq"); } catch (e) { show(main, head, errorBox(e)); return; }
   show(main, head,
-    el("p", { class: "muted" }, "Messages a group failed to consume after its retries (%DLQ%group). Look one up by id or key on the Messages page."),
+    el("p", { class: "muted" }, "Messages a group failed to consume after its retries (%DLQ%group). Open one to see its newest messages."),
     el("section", { class: "card" }, rows.length ?
       table("dlq", ["Topic", "Group", { label: "Queues", num: true }, { label: "Messages", num: true }],
         rows.map((r) => el("tr", { class: "dlq", "data-topic": r.topic },
-          el("td", {}, el("a", { href: "#/topic/" + encodeURIComponent(r.topic) }, r.topic)),
+          el("td", {}, el("a", { href: "#/topic/" + encodeURIComponent(r.topic) }, r.topic), " ",
+            el("a", { class: "browse", href: "#/topic/" + encodeURIComponent(r.topic) }, "(newest messages)")),
           el("td", {}, el("a", { href: "#/group/" + encodeURIComponent(r.group) }, r.group)),
           r.error ? el("td", { class: "error", colspan: 2 }, r.error) : [num(r.queues), num(r.messages)])))
       : el("p", { id: "dlq-none" }, "No dead-letter queue.")));
