@@ -35,8 +35,9 @@ package broker
 // Booster's clients (bin/mqadmin, a slave's metadata sync) send no
 // credentials; their hosts belong in globalWhiteRemoteAddresses.
 //
-// Not there: UPDATE_AND_CREATE_ACL_CONFIG and the other ACL admin codes
-// (50–54), further ACL files under conf/acl, ACL on the NameServer.
+// The ACL admin codes (50–54) are in acl_admin.go.
+//
+// Not there: further ACL files under conf/acl, ACL on the NameServer.
 
 import (
 	"errors"
