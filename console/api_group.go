@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/booster-mq/booster/codec"
 	"github.com/booster-mq/booster/wire"
@@ -103,6 +104,7 @@ type lagRow struct {
 	Lag            int64  `json:"lag"`
 	Inflight       int64  `json:"inflight"`
 	LastTimestamp  int64  `json:"lastTimestamp"`
+	Client         string `json:"client,omitempty"` // the client holding the queue, when it says
 }
 
 // groupView is the answer of /api/group.
@@ -178,6 +180,7 @@ func (s *Server) apiGroup(r *http.Request) (any, error) {
 	v, errs := s.groupLag(ctx, masters, group)
 	v.Errors = errs
 	v.Connections = s.connections(ctx, masters, group)
+	s.queueOwners(ctx, masters, v)
 	for _, addr := range masters {
 		groups, err := s.cli.subscriptionGroups(ctx, addr)
 		if err == nil && groups[group] != nil {
@@ -186,6 +189,45 @@ func (s *Server) apiGroup(r *http.Request) (any, error) {
 		}
 	}
 	return v, nil
+}
+
+// ownerWait bounds how long a group page waits for its clients to say
+// which queues they hold.
+const ownerWait = 2 * time.Second
+
+// queueOwners fills each queue's Client from the clients' running info,
+// asked concurrently through a broker; a client that does not answer in
+// ownerWait leaves its queues blank.
+func (s *Server) queueOwners(ctx context.Context, masters []string, v *groupView) {
+	if v.Connections == nil || len(masters) == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, ownerWait)
+	defer cancel()
+	var mu sync.Mutex // guards owner
+	owner := map[codec.MessageQueue]string{}
+	var wg sync.WaitGroup
+	for _, c := range v.Connections.ConnectionSet {
+		wg.Go(func() {
+			for _, addr := range masters {
+				mqs, err := s.cli.queuesHeld(ctx, addr, v.Group, c.ClientID)
+				if err != nil {
+					continue
+				}
+				mu.Lock()
+				for _, mq := range mqs {
+					owner[mq] = c.ClientID
+				}
+				mu.Unlock()
+				return
+			}
+		})
+	}
+	wg.Wait()
+	for i := range v.Queues {
+		q := &v.Queues[i]
+		q.Client = owner[codec.MessageQueue{Topic: q.Topic, BrokerName: q.BrokerName, QueueID: q.QueueID}]
+	}
 }
 
 // groupForm is the body of POST /api/group; absent fields keep Java's

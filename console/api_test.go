@@ -175,6 +175,7 @@ func TestAPI(t *testing.T) {
 				Topic                             string
 				QueueID                           int32
 				BrokerOffset, ConsumerOffset, Lag int64
+				Client                            string
 			}
 			LagTotal   int64
 			Connection struct {
@@ -191,10 +192,15 @@ func TestAPI(t *testing.T) {
 			t.Errorf("connections %+v", v.Connection)
 		}
 		lag := map[int32]int64{}
+		owner := map[int32]string{}
 		for _, q := range v.Queues {
 			if q.Topic == fixTopic {
 				lag[q.QueueID] = q.Lag
+				owner[q.QueueID] = q.Client
 			}
+		}
+		if owner[0] != fixClient || owner[1] != fixClient || owner[2] != "" {
+			t.Errorf("queue owners %v", owner)
 		}
 		if lag[0] != 2 || lag[1] != 1 {
 			t.Errorf("lag per queue %v (queues %+v)", lag, v.Queues)

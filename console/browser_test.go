@@ -209,6 +209,7 @@ func TestBrowser(t *testing.T) {
 	equal(t, b.text("#group-lag"), "3")
 	b.contains("#group-clients", fixClient, "GO")
 	b.contains("#group-subs", fixTopic+" : *")
+	b.contains("#group-queues", fixClient)
 	if n := b.count("#group-queues tr.queue.lag"); n != 2 {
 		t.Errorf("%d queues shown with lag, want 2", n)
 	}

@@ -342,3 +342,27 @@ func (c *client) masters(ctx context.Context, cluster string) ([]string, error) 
 	}
 	return out, nil
 }
+
+// queuesHeld is GET_CONSUMER_RUNNING_INFO relayed by a broker to one
+// client: the queues the client holds (the keys of its mqTable).
+func (c *client) queuesHeld(ctx context.Context, addr, group, clientID string) ([]codec.MessageQueue, error) {
+	resp, err := c.call(ctx, addr, request(wire.GetConsumerRunningInfo, "consumerGroup", group, "clientId", clientID, "jstackEnable", "false"))
+	if err != nil {
+		return nil, err
+	}
+	var info struct {
+		MQTable map[string]json.RawMessage `json:"mqTable"`
+	}
+	if err := decode(resp.Body, &info); err != nil {
+		return nil, err
+	}
+	m, err := mqMap(info.MQTable)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]codec.MessageQueue, 0, len(m))
+	for mq := range m {
+		out = append(out, mq)
+	}
+	return out, nil
+}

@@ -85,6 +85,17 @@ func startFixture(t *testing.T, withConsole bool) *fixture {
 	if f.conn, err = transport.Dial(ctx, c.BrokerAddr); err != nil {
 		t.Fatal(err)
 	}
+	// The client says it holds queues 0 and 1 (ConsumerRunningInfo's
+	// mqTable, keyed by MessageQueue objects as fastjson writes them).
+	f.conn.OnRequest = func(req *wire.Command) *wire.Command {
+		if wire.RequestCode(req.Code) != wire.GetConsumerRunningInfo {
+			return nil
+		}
+		resp := wire.NewResponse(req, wire.Success, "")
+		resp.Body = []byte(`{"jstack":"","mqTable":{{"brokerName":"broker-a","queueId":0,"topic":"` + fixTopic + `"}:{"locked":false},` +
+			`{"brokerName":"broker-a","queueId":1,"topic":"` + fixTopic + `"}:{"locked":false}},"properties":{},"statusTable":{},"subscriptionSet":[]}`)
+		return resp
+	}
 	t.Cleanup(func() { f.conn.Close() })
 	ns, err := transport.Dial(ctx, c.NamesrvAddr)
 	if err != nil {
