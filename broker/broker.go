@@ -72,6 +72,8 @@ type Broker struct {
 	memory         int64                      // total RAM, for suggestWhichBrokerId
 
 	acl *acl.Checker // nil unless aclEnable (acl.go)
+
+	postedSubs subscriptionCache // compiles the subscriptions pulls carry once
 }
 
 // New opens the broker's store and metadata. Call Start to serve.

@@ -156,7 +156,7 @@ func (b *Broker) pullSubscription(req *wire.Command, h *codec.PullMessageRequest
 	var sub *subscription
 	posted := false
 	if h.SysFlag&codec.PullFlagSubscription != 0 && h.Subscription != "" {
-		sub = newSubscription(codec.SubscriptionData{Topic: h.Topic, SubString: h.Subscription, ExpressionType: h.ExpressionType, SubVersion: codec.FlexInt(h.SubVersion)})
+		sub = b.postedSubs.get(codec.SubscriptionData{Topic: h.Topic, SubString: h.Subscription, ExpressionType: h.ExpressionType, SubVersion: codec.FlexInt(h.SubVersion)})
 		posted = true
 	} else if s, ok := b.clients.subscription(h.ConsumerGroup, h.Topic); ok {
 		sub = s
