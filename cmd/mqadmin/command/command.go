@@ -84,6 +84,7 @@ func specs() []spec {
 		sendMessage(), queryMsgByID(), printMsg(), printMsgByQueue(), queryMsgByOffset(), resetOffsetByTime(), statsAll(),
 		queryMsgByKey(), queryMsgByUniqueKey(), consumeMessage(), clusterRT(), brokerConsumeStats(), updateTopicPerm(),
 		updateOrderConf(), consumerStatus(),
+		updateACLConfig(), deleteACLConfig(), clusterACLConfigVersion(), updateGlobalWhiteAddr(), getACLConfig(),
 	}
 }
 

@@ -31,7 +31,7 @@ func TestEverySpecHasAUniqueName(t *testing.T) {
 		}
 		names = append(names, s.name)
 	}
-	if len(names) != 37 {
+	if len(names) != 42 {
 		t.Errorf("%d subcommands", len(names))
 	}
 }
