@@ -309,6 +309,32 @@ func TestAPI(t *testing.T) {
 		}
 	})
 
+	t.Run("cross-site post", func(t *testing.T) {
+		body := `{"topic":"CrossSite","readQueueNums":1,"writeQueueNums":1}`
+		for _, h := range []map[string]string{
+			{"Content-Type": "application/json", "Sec-Fetch-Site": "cross-site"},
+			{"Content-Type": "application/json", "Origin": "http://evil.example"},
+			{"Content-Type": "text/plain"},
+		} {
+			req, _ := http.NewRequest(http.MethodPost, api.base+"topic", strings.NewReader(body))
+			for k, v := range h {
+				req.Header.Set(k, v)
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusForbidden && resp.StatusCode != http.StatusUnsupportedMediaType {
+				t.Errorf("%v: status %d", h, resp.StatusCode)
+			}
+		}
+		var v struct{ Queues []struct{} }
+		if api.get("topic?topic=CrossSite", &v) == http.StatusOK {
+			t.Error("a cross-site POST created a topic")
+		}
+	})
+
 	t.Run("page", func(t *testing.T) {
 		for path, want := range map[string]string{"/": "<title>Booster console</title>", "/app.js": "function route()", "/style.css": ".modal"} {
 			resp, err := http.Get(ts.URL + path)

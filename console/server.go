@@ -103,7 +103,9 @@ func (s *Server) Close() error {
 }
 
 // Handler returns the console's routes: the page and its assets, and the
-// JSON API under /api/.
+// JSON API under /api/. POSTs from another site's page are refused
+// (http.CrossOriginProtection), and a POST must carry a JSON content type,
+// which a cross-site form cannot send without a preflight.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	for _, r := range []struct {
@@ -126,7 +128,7 @@ func (s *Server) Handler() http.Handler {
 	}
 	assets, _ := fs.Sub(static, "static") // the directory is embedded
 	mux.Handle("GET /", http.FileServerFS(assets))
-	return mux
+	return http.NewCrossOriginProtection().Handler(mux)
 }
 
 // apiError is an error with the HTTP status it answers.
@@ -146,7 +148,13 @@ func badRequest(format string, args ...any) error {
 // 400 (bad input) or 502 (the cluster failed).
 func (s *Server) serveJSON(h func(*http.Request) (any, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		v, err := h(r)
+		var v any
+		var err error
+		if r.Method == http.MethodPost && r.Header.Get("Content-Type") != "application/json" {
+			err = &apiError{status: http.StatusUnsupportedMediaType, msg: "a POST must carry Content-Type: application/json"}
+		} else {
+			v, err = h(r)
+		}
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Cache-Control", "no-store")
 		if err != nil {
