@@ -74,6 +74,8 @@ type Broker struct {
 	acl *acl.Checker // nil unless aclEnable (acl.go)
 
 	postedSubs subscriptionCache // compiles the subscriptions pulls carry once
+
+	ctl *controllerMode // nil unless enableControllerMode (controller_mode.go)
 }
 
 // New opens the broker's store and metadata. Call Start to serve.

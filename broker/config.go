@@ -20,6 +20,9 @@ type Config struct {
 	// ExporterConfig holds the metrics keys (metricsExporterType, ...;
 	// broker/metrics.go).
 	metrics.ExporterConfig
+	// ControllerModeConfig holds the controller-mode keys
+	// (enableControllerMode, controllerAddr, ...; controller_config.go).
+	ControllerModeConfig
 	// TLSConfig holds Apache's TLS keys (tls.server.mode, ...; wire/transport/tls_config.go).
 	transport.TLSConfig
 
@@ -145,9 +148,10 @@ type Config struct {
 // DefaultConfig returns Apache's defaults, with the store under ./data.
 func DefaultConfig() Config {
 	return Config{
-		RemotingConfig: DefaultRemotingConfig(),
-		ExporterConfig: metrics.DefaultExporterConfig(),
-		TLSConfig:      transport.DefaultTLSConfig(),
+		RemotingConfig:       DefaultRemotingConfig(),
+		ExporterConfig:       metrics.DefaultExporterConfig(),
+		ControllerModeConfig: DefaultControllerModeConfig(),
+		TLSConfig:            transport.DefaultTLSConfig(),
 
 		BrokerClusterName:           "DefaultCluster",
 		BrokerName:                  "broker-a",

@@ -14,7 +14,9 @@ package broker
 //     sends answer 14. It copies the master's metadata every
 //     slaveSyncInterval (slave_synchronize.go) from the masterAddr of the
 //     same answer.
-//  3. Pulls: with slaveReadEnable, a master suggests
+//  3. enableControllerMode: the controller names master and slaves at
+//     runtime (controller_mode.go); both sides are set up here.
+//  4. Pulls: with slaveReadEnable, a master suggests
 //     whichBrokerWhenConsumeSlowly (the slave) when the pulled data lies
 //     more than accessMessageInMemoryMaxRatio percent of RAM behind the
 //     commit log's end, else the group's brokerId; without it, brokerId 0
@@ -49,6 +51,9 @@ func (c *Config) haConfig() ha.Config {
 	}
 	h.ListenAddr = net.JoinHostPort(host, strconv.Itoa(port))
 	h.Sync = c.BrokerRole == "SYNC_MASTER"
+	if c.EnableControllerMode { // the controller decides the role; brokerRole only sync or async
+		h.Sync = c.BrokerRole != "ASYNC_MASTER"
+	}
 	h.HeartbeatInterval = time.Duration(c.HASendHeartbeatInterval) * time.Millisecond
 	h.HousekeepingInterval = time.Duration(c.HAHousekeepingInterval) * time.Millisecond
 	h.TransferBatchSize = c.HATransferBatchSize
@@ -66,6 +71,17 @@ func (c *Config) haConfig() ha.Config {
 func (b *Broker) openHA() error {
 	cfg := b.conf()
 	var err error
+	if cfg.EnableControllerMode {
+		// Both sides, switched at runtime (controller_mode.go); no writes
+		// until the controller names a master.
+		if b.haMaster, err = ha.NewMaster(b.store, cfg.haConfig(), b.log); err != nil {
+			return err
+		}
+		if b.haSlave, err = ha.NewSlave(b.store, cfg.haConfig(), b.log); err != nil {
+			return err
+		}
+		return b.openControllerMode()
+	}
 	if cfg.isSlave() {
 		b.haSlave, err = ha.NewSlave(b.store, cfg.haConfig(), b.log)
 		return err
@@ -79,6 +95,16 @@ func (b *Broker) openHA() error {
 
 // startHA listens for slaves, or starts following the master.
 func (b *Broker) startHA() error {
+	if b.ctl != nil {
+		if err := b.haMaster.Start(); err != nil {
+			return err
+		}
+		b.haSlave.Start()
+		b.wg.Add(2)
+		go b.slaveSyncLoop()
+		go b.ctl.loop()
+		return nil
+	}
 	if b.haMaster != nil {
 		return b.haMaster.Start()
 	}
@@ -109,7 +135,7 @@ func (b *Broker) closeHA() {
 // learns its master's HA address (unless haMasterAddress is set) and its
 // remoting address for the metadata sync ("" while the master is down).
 func (b *Broker) registered(resp *wire.Command) {
-	if b.haSlave == nil {
+	if b.haSlave == nil || b.ctl != nil { // controller mode: the controller names the master
 		return
 	}
 	if ha := resp.ExtValue("haServerAddr"); ha != "" && b.conf().HAMasterAddress == "" {

@@ -97,7 +97,7 @@ func (b *Broker) registerHeader() []wire.Field {
 // registerAll registers the topic table with every NameServer in parallel.
 func (b *Broker) registerAll() {
 	addrs := b.conf().NamesrvAddrs()
-	if len(addrs) == 0 {
+	if len(addrs) == 0 || !b.controllerReady() {
 		return
 	}
 	w := b.topics.wrapper()

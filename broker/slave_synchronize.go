@@ -53,7 +53,7 @@ func (b *Broker) slaveSyncLoop() {
 		case <-t.C:
 		case <-b.slaveSyncNow:
 		case <-ask.C:
-			if b.haSlave.MasterAddr() == "" {
+			if b.haSlave.MasterAddr() == "" && b.ctl == nil {
 				b.triggerRegister()
 			}
 			continue

@@ -53,6 +53,7 @@ func main() {
 				Action: runStandalone,
 			},
 			benchCommand(),
+			controllerCommand(),
 		},
 	}
 	if err := app.Run(os.Args); err != nil {
@@ -107,7 +108,7 @@ func namesrvConfig(c *cli.Context, log *slog.Logger) (namesrv.Config, error) {
 	cfg := namesrv.DefaultConfig()
 	home, _ := os.UserHomeDir()
 	cfg.KvConfigPath = filepath.Join(home, "namesrv", "kvConfig.json")
-	err := loadConf(c.String("configFile"), log, cfg.Set)
+	err := loadConf(c.String("configFile"), log, cfg.Set, controllerKeys)
 	return cfg, err
 }
 
@@ -120,6 +121,14 @@ func runNamesrv(c *cli.Context) error {
 	ns := namesrv.New(cfg, log)
 	if err := ns.Start(); err != nil {
 		return err
+	}
+	ctl, err := startEmbeddedController(c, log)
+	if err != nil {
+		ns.Close()
+		return err
+	}
+	if ctl != nil {
+		defer ctl.Close()
 	}
 	log.Info("The Name Server boot success", "listen", ns.Addr(), "version", compat.VersionDesc(compat.CurrentVersion))
 	waitSignal(log)

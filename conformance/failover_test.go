@@ -1,0 +1,393 @@
+package conformance
+
+// Automatic failover with real processes: a booster NameServer with the
+// controller embedded (enableControllerInNamesrv) and two brokers of one
+// broker set in controller mode with SYNC replication, as subprocesses on
+// 127.0.0.1. Under produce load from the official Go client the master is
+// killed with SIGKILL; the controller elects the slave, producers go on,
+// every acknowledged message is read back exactly once from the new
+// master, and the old master, restarted, rejoins as a slave whose log is
+// cut back to the new master's (anything it wrote that was never
+// acknowledged is dropped). Needs BOOSTER_TEST_BINARY (make conformance
+// sets it). -failover.rounds=N repeats the kill and rejoin N times
+// (alternating masters) with longer load: the soak.
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/apache/rocketmq-client-go/v2/primitive"
+
+	"github.com/booster-mq/booster/codec"
+	"github.com/booster-mq/booster/internal/testutil"
+	"github.com/booster-mq/booster/wire"
+	"github.com/booster-mq/booster/wire/transport"
+)
+
+var (
+	failoverRounds = flag.Int("failover.rounds", 1, "kill -9 / rejoin rounds of TestFailoverControllerKillMaster (soak: 5 or more)")
+	failoverLoad   = flag.Duration("failover.load", 2*time.Second, "produce load before and after each kill")
+)
+
+// foCluster is a NameServer with an embedded controller plus the brokers
+// of broker set "broker-fo" in controller mode.
+type foCluster struct {
+	*haCluster
+	ctlAddr string
+}
+
+func newFailoverCluster(t *testing.T) *foCluster {
+	t.Helper()
+	c := newHAClusterNoNamesrv(t)
+	nsPort, ctlPort := testutil.FreePort(t, 0), testutil.FreePort(t, 2)
+	c.nsAddr = fmt.Sprintf("127.0.0.1:%d", nsPort)
+	fc := &foCluster{haCluster: c, ctlAddr: fmt.Sprintf("127.0.0.1:%d", ctlPort)}
+	ns := c.start("namesrv", "namesrv", map[string]string{
+		"listenPort": strconv.Itoa(nsPort), "bindAddress": "127.0.0.1",
+		"kvConfigPath":              filepath.Join(c.dir, "kvConfig.json"),
+		"enableControllerInNamesrv": "true",
+		"controllerPeers":           "n0-" + fc.ctlAddr, "controllerSelfId": "n0",
+		"controllerStorePath":         filepath.Join(c.dir, "controller"),
+		"scanNotActiveBrokerInterval": "500", "brokerHeartbeatTimeoutMills": "3000",
+	})
+	ns.addr = c.nsAddr
+	ns.waitUp()
+	eventually(t, 20*time.Second, "controller leader", func() (bool, string) {
+		resp, err := foInvoke(fc.ctlAddr, wire.NewRequest(wire.ControllerGetMetadataInfo))
+		if err != nil {
+			return false, err.Error()
+		}
+		return resp.ExtValue("isLeader") == "true", "isLeader=" + resp.ExtValue("isLeader")
+	})
+	t.Cleanup(c.stopAll)
+	return fc
+}
+
+// newHAClusterNoNamesrv is newHACluster's set-up without its NameServer.
+func newHAClusterNoNamesrv(t *testing.T) *haCluster {
+	t.Helper()
+	bin := os.Getenv("BOOSTER_TEST_BINARY")
+	if bin == "" {
+		t.Skip("needs the booster binary: set BOOSTER_TEST_BINARY (make conformance does)")
+	}
+	if os.Getenv("BOOSTER_TEST_NAMESRV") != "" {
+		t.Skip("runs its own NameServer and brokers")
+	}
+	return &haCluster{t: t, bin: bin, dir: t.TempDir()}
+}
+
+// broker starts a controller-mode broker of broker-fo (SYNC replication,
+// haListenPort the default listenPort + 1).
+func (c *foCluster) broker(name string) *haProc {
+	c.t.Helper()
+	port := testutil.FreePort(c.t, 2)
+	p := c.start(name, "broker", map[string]string{
+		"brokerClusterName": "FOCluster", "brokerName": "broker-fo", "brokerRole": "SYNC_MASTER",
+		"brokerIP1": "127.0.0.1", "bindAddress": "127.0.0.1", "listenPort": strconv.Itoa(port),
+		"namesrvAddr": c.nsAddr, "storePathRootDir": filepath.Join(c.dir, name),
+		"mappedFileSizeCommitLog": strconv.Itoa(64 << 20), "registerNameServerPeriod": "10000",
+		"slaveSyncInterval": "1000", "flushConsumerOffsetInterval": "1000", "grpcServerPort": "0",
+		"enableControllerMode": "true", "controllerAddr": c.ctlAddr,
+		"brokerHeartbeatInterval": "200", "controllerHeartBeatTimeoutMills": "3000",
+	})
+	p.addr = fmt.Sprintf("127.0.0.1:%d", port)
+	p.waitUp()
+	return p
+}
+
+// foInvoke sends one request on a fresh connection.
+func foInvoke(addr string, req *wire.Command) (*wire.Command, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	cl, err := transport.Dial(ctx, addr)
+	if err != nil {
+		return nil, err
+	}
+	defer cl.Close()
+	return cl.Invoke(ctx, req)
+}
+
+// replica is the controller's view of broker-fo.
+func (c *foCluster) replica() (master string, epoch int, set []int64, err error) {
+	resp, err := foInvoke(c.ctlAddr, wire.NewRequest(wire.ControllerGetReplicaInfo, wire.Field{Key: "brokerName", Value: "broker-fo"}))
+	if err != nil {
+		return "", 0, nil, err
+	}
+	if resp.ResponseCode() != wire.Success {
+		return "", 0, nil, fmt.Errorf("%v %s", resp.ResponseCode(), resp.Remark)
+	}
+	var body struct {
+		SyncStateSet []int64 `json:"syncStateSet"`
+	}
+	_ = json.Unmarshal(resp.Body, &body)
+	epoch, _ = strconv.Atoi(resp.ExtValue("masterEpoch"))
+	return resp.ExtValue("masterAddress"), epoch, body.SyncStateSet, nil
+}
+
+// waitInSync waits until the controller names a master whose SyncStateSet
+// holds both replicas, and returns the master's address and epoch.
+func (c *foCluster) waitInSync(what string) (string, int) {
+	c.t.Helper()
+	var master string
+	var epoch int
+	eventually(c.t, 30*time.Second, what, func() (bool, string) {
+		m, e, set, err := c.replica()
+		if err != nil {
+			return false, err.Error()
+		}
+		master, epoch = m, e
+		return m != "" && len(set) == 2, fmt.Sprintf("master %q epoch %d SyncStateSet %v", m, e, set)
+	})
+	return master, epoch
+}
+
+// masterRoute is the address the NameServer routes topic's brokerId 0 to
+// and the topic's write queue count.
+func (c *foCluster) masterRoute(topic string) (string, int) {
+	resp, err := foInvoke(c.nsAddr, wire.NewRequest(wire.GetRouteinfoByTopic, wire.Field{Key: "topic", Value: topic}))
+	if err != nil || resp.ResponseCode() != wire.Success {
+		return "", 0
+	}
+	var rd codec.TopicRouteData
+	if json.Unmarshal(codec.QuoteNumericKeys(resp.Body), &rd) != nil || len(rd.BrokerDatas) == 0 {
+		return "", 0
+	}
+	queues := 0
+	for _, q := range rd.QueueDatas {
+		queues = max(queues, int(q.WriteQueueNums))
+	}
+	return rd.BrokerDatas[0].BrokerAddrs[0], queues
+}
+
+// foLedger records what the producers were told.
+type foLedger struct {
+	mu      sync.Mutex
+	acked   []string
+	other   map[string]int
+	errs    int
+	lastOK  time.Time
+	killed  time.Time // the last kill; firstOK is the first SEND_OK after it
+	firstOK time.Time
+	seq     atomic.Int64
+	running atomic.Bool
+}
+
+// produce sends from workers goroutines until stop is closed.
+func (l *foLedger) produce(h *harness, topic string, workers int, stop <-chan struct{}, wg *sync.WaitGroup) {
+	p := h.newProducer()
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				body := fmt.Sprintf("fo-%d-%07d-%s", w, l.seq.Add(1), strings.Repeat("y", 100))
+				ctx, cancel := context.WithTimeout(context.Background(), 2*sendTimeout)
+				res, err := p.SendSync(ctx, primitive.NewMessage(topic, []byte(body)))
+				cancel()
+				l.mu.Lock()
+				switch {
+				case err != nil:
+					l.errs++
+				case res.Status == primitive.SendOK:
+					l.acked = append(l.acked, body)
+					l.lastOK = time.Now()
+					if !l.killed.IsZero() && l.firstOK.IsZero() && l.lastOK.After(l.killed) {
+						l.firstOK = l.lastOK
+					}
+				default:
+					l.other[fmt.Sprint(res.Status)]++
+				}
+				l.mu.Unlock()
+				if err != nil {
+					time.Sleep(20 * time.Millisecond)
+				}
+			}
+		}()
+	}
+}
+
+func (l *foLedger) snapshot() (acked int, lastOK time.Time, errs int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.acked), l.lastOK, l.errs
+}
+
+// bodies counts the messages of topic on the broker at addr, by body.
+func foBodies(t *testing.T, addr, topic string, queues int) map[string]int {
+	t.Helper()
+	cl := scDial(t, addr)
+	out := map[string]int{}
+	for q := range queues {
+		for _, m := range scPullRange(t, cl, topic, int32(q), 0).records {
+			out[string(m.Body)]++
+		}
+	}
+	return out
+}
+
+func TestFailoverControllerKillMaster(t *testing.T) {
+	c := newFailoverCluster(t)
+	procs := map[string]*haProc{}
+	for _, name := range []string{"fo-a", "fo-b"} {
+		p := c.broker(name)
+		procs[p.addr] = p
+	}
+	masterAddr, epoch := c.waitInSync("a master with both replicas in sync")
+	t.Logf("controller: master %s, epoch %d", masterAddr, epoch)
+
+	h := &harness{t: t, ns: primitive.NamesrvAddr{c.nsAddr}, suffix: fmt.Sprintf("%d_%d", time.Now().UnixNano(), clientSeq.Add(1))}
+	topic := h.name("failover")
+	eventually(t, 30*time.Second, "TBW102 routed to the master", func() (bool, string) {
+		a, _ := c.masterRoute("TBW102")
+		return a == masterAddr, "master in route: " + a
+	})
+	sendSync(t, h.newProducer(), primitive.NewMessage(topic, []byte("first")))
+	var queues int
+	eventually(t, 30*time.Second, "topic routed", func() (bool, string) {
+		var a string
+		a, queues = c.masterRoute(topic)
+		return a == masterAddr && queues > 0, "route master " + a
+	})
+
+	l := &foLedger{other: map[string]int{}}
+	probes := []string{}
+	for round := 1; round <= *failoverRounds; round++ {
+		master := procs[masterAddr]
+		var slave *haProc
+		for a, p := range procs {
+			if a != masterAddr {
+				slave = p
+			}
+		}
+		// The slave must have the topic before it can take over.
+		eventually(t, 30*time.Second, "slave has the topic", func() (bool, string) {
+			resp, err := foInvoke(slave.addr, wire.NewRequest(wire.GetTopicConfig, wire.Field{Key: "topic", Value: topic}))
+			if err != nil {
+				return false, err.Error()
+			}
+			return resp.ResponseCode() == wire.Success, resp.Remark
+		})
+
+		stop := make(chan struct{})
+		var wg sync.WaitGroup
+		l.produce(h, topic, 4, stop, &wg)
+		// Replication lag under load: the master's commit-log end minus the
+		// slave's, sampled while producing.
+		mc, sc := scDial(t, master.addr), scDial(t, slave.addr)
+		var lags []int64
+		for end := time.Now().Add(*failoverLoad); time.Now().Before(end); time.Sleep(100 * time.Millisecond) {
+			m, s := maxPhyOffset(t, mc), maxPhyOffset(t, sc)
+			lags = append(lags, max(m-s, 0))
+		}
+		slices.Sort(lags)
+		before, _, _ := l.snapshot()
+		t.Logf("round %d: replication lag under load (SYNC, 4 senders, %d samples): median %d B, max %d B; %d SEND_OK so far",
+			round, len(lags), lags[len(lags)/2], lags[len(lags)-1], before)
+
+		// kill -9 the master under load.
+		killed := time.Now()
+		l.mu.Lock()
+		l.killed, l.firstOK = killed, time.Time{}
+		l.mu.Unlock()
+		master.stop(true)
+
+		// Probe: the first SEND_OK through the route the NameServer gives.
+		var failover time.Duration
+		for n := 0; ; n++ {
+			if time.Since(killed) > 30*time.Second {
+				t.Fatalf("round %d: no master took writes within 30 s of the kill", round)
+			}
+			addr, _ := c.masterRoute(topic)
+			if addr != "" && addr != master.addr {
+				body := fmt.Sprintf("probe-%d-%d", round, n)
+				resp, err := foInvoke(addr, scSendRequest(topic, queues, n%queues, scProps(codec.PropertyWaitStoreMsgOK, "true"), []byte(body)))
+				if err == nil && resp.ResponseCode() == wire.Success {
+					failover = time.Since(killed)
+					probes = append(probes, body)
+					break
+				}
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		newMaster, newEpoch, _, err := c.replica()
+		if err != nil || newMaster != slave.addr || newEpoch <= epoch {
+			t.Fatalf("round %d: controller names %q epoch %d (%v), want %s after epoch %d", round, newMaster, newEpoch, err, slave.addr, epoch)
+		}
+		// The Go producer goes on once its route refresh (30 s in the Go
+		// client) shows the new master.
+		eventually(t, 60*time.Second, "the Go producer sends again", func() (bool, string) {
+			_, last, _ := l.snapshot()
+			return last.After(killed), "no SEND_OK since the kill"
+		})
+		_, _, errs := l.snapshot()
+		l.mu.Lock()
+		resumed := l.firstOK
+		l.mu.Unlock()
+		t.Logf("round %d: failover time (kill -9 → first SEND_OK through the NameServer's route): %v; Go producer sending again after %v (its route refresh); %d send errors so far",
+			round, failover.Round(time.Millisecond), resumed.Sub(killed).Round(time.Millisecond), errs)
+		time.Sleep(*failoverLoad)
+
+		// The old master rejoins as a slave while the load goes on.
+		master.restart()
+		masterAddr, epoch = c.waitInSync("the old master back in the SyncStateSet")
+		if masterAddr != slave.addr {
+			t.Fatalf("round %d: master is %s after the rejoin, want %s", round, masterAddr, slave.addr)
+		}
+		time.Sleep(*failoverLoad / 2)
+		close(stop)
+		wg.Wait()
+
+		// Every acknowledged message is on the new master exactly once, and
+		// the rejoined replica holds the same messages (its unacknowledged
+		// tail was cut).
+		l.mu.Lock()
+		acked := append(slices.Clone(l.acked), probes...)
+		l.mu.Unlock()
+		onMaster := foBodies(t, slave.addr, topic, queues)
+		var missing, dup []string
+		for _, b := range acked {
+			switch onMaster[b] {
+			case 0:
+				missing = append(missing, b[:min(len(b), 16)])
+			case 1:
+			default:
+				dup = append(dup, b[:min(len(b), 16)])
+			}
+		}
+		if len(missing) > 0 || len(dup) > 0 {
+			t.Fatalf("round %d: of %d acknowledged messages %d are missing on the new master (%v) and %d duplicated (%v)",
+				round, len(acked), len(missing), head(missing, 5), len(dup), head(dup, 5))
+		}
+		eventually(t, 30*time.Second, "the rejoined replica caught up", func() (bool, string) {
+			m, s := maxPhyOffset(t, scDial(t, slave.addr)), maxPhyOffset(t, scDial(t, master.addr))
+			return m == s, fmt.Sprintf("master %d, rejoined %d", m, s)
+		})
+		onRejoined := foBodies(t, master.addr, topic, queues)
+		if len(onRejoined) != len(onMaster) {
+			t.Fatalf("round %d: the rejoined replica has %d distinct messages, the master %d", round, len(onRejoined), len(onMaster))
+		}
+		for b, n := range onMaster {
+			if onRejoined[b] != n {
+				t.Fatalf("round %d: message %.16s: %d on the master, %d on the rejoined replica", round, b, n, onRejoined[b])
+			}
+		}
+		t.Logf("round %d: %d acknowledged messages read back exactly once from the new master (%d stored in all, %d errors, other statuses %v); the rejoined replica serves the same",
+			round, len(acked), len(onMaster), l.errs, l.other)
+	}
+}
