@@ -1,6 +1,7 @@
 package console_test
 
 import (
+	"crypto/tls"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/booster-mq/booster/console"
+	"github.com/booster-mq/booster/internal/testcluster"
 	"github.com/booster-mq/booster/internal/testutil"
 )
 
@@ -368,5 +370,26 @@ func TestStartPortTaken(t *testing.T) {
 	defer s.Close()
 	if _, err := console.Start(console.Config{Host: "127.0.0.1", Port: port}, nil); err == nil || !strings.Contains(err.Error(), "consolePort") {
 		t.Errorf("second Start: %v", err)
+	}
+}
+
+// TestAPIOverTLS checks the console against a broker that only speaks TLS.
+func TestAPIOverTLS(t *testing.T) {
+	c := testcluster.Start(t, testcluster.WithConf("tls.server.mode", "enforcing"))
+	if c.External {
+		t.Skip("needs a Booster broker")
+	}
+	srv := console.New(console.Config{Namesrv: []string{c.NamesrvAddr}, TLS: &tls.Config{InsecureSkipVerify: true}}, nil) //nolint:gosec // the test broker's self-signed certificate
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(func() { ts.Close(); _ = srv.Close() })
+	api := apiClient{t: t, base: ts.URL + "/api/"}
+	var v struct {
+		Clusters []struct {
+			Brokers []struct{ Version, Error string }
+		}
+	}
+	equal(t, api.get("cluster", &v), http.StatusOK)
+	if len(v.Clusters) != 1 || len(v.Clusters[0].Brokers) != 1 || v.Clusters[0].Brokers[0].Error != "" || v.Clusters[0].Brokers[0].Version == "" {
+		t.Errorf("clusters %+v", v.Clusters)
 	}
 }

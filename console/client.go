@@ -5,6 +5,7 @@ package console
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -45,13 +46,14 @@ func responseCode(err error) wire.ResponseCode {
 type client struct {
 	namesrv []string
 	timeout time.Duration
+	tls     *tls.Config // nil: plaintext
 
 	mu    sync.Mutex
 	conns map[string]*transport.Client
 }
 
-func newClient(namesrv []string, timeout time.Duration) *client {
-	return &client{namesrv: namesrv, timeout: timeout, conns: map[string]*transport.Client{}}
+func newClient(namesrv []string, timeout time.Duration, tlsConfig *tls.Config) *client {
+	return &client{namesrv: namesrv, timeout: timeout, tls: tlsConfig, conns: map[string]*transport.Client{}}
 }
 
 func (c *client) close() {
@@ -71,7 +73,7 @@ func (c *client) conn(ctx context.Context, addr string) (*transport.Client, erro
 	if cl != nil && cl.Err() == nil {
 		return cl, nil
 	}
-	cl, err := transport.Dial(ctx, addr)
+	cl, err := transport.DialTLS(ctx, addr, c.tls)
 	if err != nil {
 		return nil, fmt.Errorf("connect to %s: %w", addr, err)
 	}

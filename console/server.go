@@ -2,6 +2,7 @@ package console
 
 import (
 	"context"
+	"crypto/tls"
 	"embed"
 	"encoding/json"
 	"errors"
@@ -27,6 +28,9 @@ type Config struct {
 	Namesrv []string
 	// Timeout bounds each remoting call (default 3 s).
 	Timeout time.Duration
+	// TLS, when set, is used for every remoting connection (the broker's
+	// outgoing TLS settings: tls.enable, or an enforcing server mode).
+	TLS *tls.Config
 }
 
 // Server is a running console. Its handlers may run concurrently; the
@@ -74,7 +78,7 @@ func New(cfg Config, log *slog.Logger) *Server {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Server{log: log.With("component", "console"), cli: newClient(cfg.Namesrv, cfg.Timeout), done: make(chan struct{})}
+	return &Server{log: log.With("component", "console"), cli: newClient(cfg.Namesrv, cfg.Timeout, cfg.TLS), done: make(chan struct{})}
 }
 
 // Addr is the listen address ("" when not listening).
