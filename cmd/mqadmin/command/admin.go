@@ -27,6 +27,8 @@ type admin struct {
 	conns   map[string]*transport.Client
 	// tls, when set, is used for every connection (--tls).
 	tls *tls.Config
+	// accessKey and secretKey sign every request when set.
+	accessKey, secretKey string
 }
 
 func newAdmin(namesrv []string, timeout time.Duration) *admin {
@@ -84,6 +86,7 @@ func (a *admin) invoke(addr string, req *wire.Command, timeout time.Duration) (*
 	if err != nil {
 		return nil, err
 	}
+	sign(req, a.accessKey, a.secretKey)
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	resp, err := c.Invoke(ctx, req)

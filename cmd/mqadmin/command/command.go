@@ -39,11 +39,15 @@ type Env struct {
 	WorkDir string
 	// Version is printed by --version.
 	Version string
+	// AccessKey and SecretKey sign every request when both are set
+	// (credentials.go).
+	AccessKey, SecretKey string
 }
 
 // DefaultEnv writes to the process's stdout and stderr.
 func DefaultEnv() Env {
-	return Env{Stdout: os.Stdout, Stderr: os.Stderr, Timeout: 5 * time.Second, BodyDir: "/tmp/rocketmq/msgbodys", Version: "dev"}
+	ak, sk := loadCredentials(os.Getenv("ROCKETMQ_HOME"), os.Getenv)
+	return Env{Stdout: os.Stdout, Stderr: os.Stderr, Timeout: 5 * time.Second, BodyDir: "/tmp/rocketmq/msgbodys", Version: "dev", AccessKey: ak, SecretKey: sk}
 }
 
 // spec describes one subcommand.
@@ -155,6 +159,7 @@ func (s spec) command(env *Env) *cli.Command {
 			}
 			x := &ctx{Context: c, env: env, out: env.Stdout, adm: newAdmin(splitAddrs(c.String("namesrvAddr")), env.Timeout)}
 			defer x.adm.close()
+			x.adm.accessKey, x.adm.secretKey = env.AccessKey, env.SecretKey
 			if c.Bool("tls") {
 				x.adm.tls = &tls.Config{InsecureSkipVerify: true} //nolint:gosec // Apache's clients trust any server in test mode
 			}
