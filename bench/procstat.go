@@ -25,6 +25,35 @@ func ProcessRSS(pid int) (int64, error) {
 	return parseStatusKiB(b, "VmRSS:")
 }
 
+// ProcessRSSAnon returns the RssAnon of process pid in KiB, read from
+// /proc/PID/status (Linux only): the resident anonymous memory (heap,
+// stacks, a JVM's heap and direct buffers), without the page-cache pages
+// of mapped files that VmRSS also counts. It is the figure to compare
+// between a Go broker and a JVM broker whose commit logs are both mapped.
+func ProcessRSSAnon(pid int) (int64, error) {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+	if err != nil {
+		return 0, fmt.Errorf("%w: %w", errNoProc, err)
+	}
+	return parseStatusKiB(b, "RssAnon:")
+}
+
+// processMemory returns VmRSS and RssAnon (KiB) from one read of
+// /proc/PID/status.
+func processMemory(pid int) (rss, anon int64, err error) {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+	if err != nil {
+		return 0, 0, fmt.Errorf("%w: %w", errNoProc, err)
+	}
+	if rss, err = parseStatusKiB(b, "VmRSS:"); err != nil {
+		return 0, 0, err
+	}
+	if anon, err = parseStatusKiB(b, "RssAnon:"); err != nil {
+		return 0, 0, err
+	}
+	return rss, anon, nil
+}
+
 // parseStatusKiB finds "key   N kB" in a /proc/PID/status text.
 func parseStatusKiB(status []byte, key string) (int64, error) {
 	for line := range bytes.SplitSeq(status, []byte{'\n'}) {

@@ -107,8 +107,10 @@ type Interval struct {
 	MiBps   float64 `json:"mib_per_s"`
 	Errors  uint64  `json:"errors"`
 	Latency Latency `json:"latency"`
-	// RSSKiB is the watched process's VmRSS at the end of the interval.
-	RSSKiB int64 `json:"rss_kib,omitempty"`
+	// RSSKiB and RSSAnonKiB are the watched process's VmRSS and RssAnon
+	// at the end of the interval.
+	RSSKiB     int64 `json:"rss_kib,omitempty"`
+	RSSAnonKiB int64 `json:"rss_anon_kib,omitempty"`
 }
 
 // Summary is the result of one run.
@@ -140,9 +142,12 @@ type Summary struct {
 	ErrorSamples []string `json:"error_samples,omitempty"`
 	// RSSMaxKiB and RSSLastKiB are the watched process's peak and last
 	// sampled VmRSS (0 when no process is watched).
-	RSSMaxKiB  int64      `json:"rss_max_kib,omitempty"`
-	RSSLastKiB int64      `json:"rss_last_kib,omitempty"`
-	Intervals  []Interval `json:"intervals"`
+	RSSMaxKiB  int64 `json:"rss_max_kib,omitempty"`
+	RSSLastKiB int64 `json:"rss_last_kib,omitempty"`
+	// RSSAnonMaxKiB is the peak sampled RssAnon: resident anonymous memory,
+	// without the mapped commit log's page-cache pages that VmRSS counts.
+	RSSAnonMaxKiB int64      `json:"rss_anon_max_kib,omitempty"`
+	Intervals     []Interval `json:"intervals"`
 }
 
 // maxErrorSamples caps Summary.ErrorSamples.
@@ -178,7 +183,7 @@ type reporter struct {
 	period  time.Duration
 	warmup  time.Duration
 	out     io.Writer // per-interval lines; nil: none
-	watch   int       // pid whose VmRSS is sampled; 0: none
+	watch   int       // pid whose VmRSS and RssAnon are sampled; 0: none
 	label   string    // "send" or "e2e", for the line header
 	start   time.Time
 	from    time.Time // start of the measured span: the end of the warm-up's last interval
@@ -187,6 +192,7 @@ type reporter struct {
 	errs    uint64
 	rssMax  int64
 	rssLast int64
+	anonMax int64
 	lines   []Interval
 	header  bool
 }
@@ -261,10 +267,11 @@ func (r *reporter) tick(cur *interval, from, now time.Time) {
 		Latency: LatencyOf(cur.lat),
 	}
 	if r.watch > 0 {
-		if kib, err := ProcessRSS(r.watch); err == nil {
-			line.RSSKiB = kib
+		if kib, anon, err := processMemory(r.watch); err == nil {
+			line.RSSKiB, line.RSSAnonKiB = kib, anon
 			r.rssLast = kib
 			r.rssMax = max(r.rssMax, kib)
+			r.anonMax = max(r.anonMax, anon)
 		}
 	}
 	r.lines = append(r.lines, line)
@@ -290,7 +297,8 @@ func (r *reporter) summary(kind, client string, config map[string]string, end ti
 		Errors:    r.errs,
 		Latency:   LatencyOf(r.total.lat),
 		RSSMaxKiB: r.rssMax, RSSLastKiB: r.rssLast,
-		Intervals: r.lines,
+		RSSAnonMaxKiB: r.anonMax,
+		Intervals:     r.lines,
 	}
 	if secs > 0 {
 		s.TPS = float64(r.total.ok) / secs
@@ -343,7 +351,8 @@ func (s *Summary) WriteText(w io.Writer) error {
 		b = fmt.Appendf(b, "error: %s\n", e)
 	}
 	if s.RSSMaxKiB > 0 {
-		b = fmt.Appendf(b, "watched RSS: max %.1f MiB, last %.1f MiB\n", float64(s.RSSMaxKiB)/1024, float64(s.RSSLastKiB)/1024)
+		b = fmt.Appendf(b, "watched RSS: max %.1f MiB, last %.1f MiB; anonymous (RssAnon) max %.1f MiB\n",
+			float64(s.RSSMaxKiB)/1024, float64(s.RSSLastKiB)/1024, float64(s.RSSAnonMaxKiB)/1024)
 	}
 	_, err := w.Write(b)
 	return err

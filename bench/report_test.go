@@ -233,15 +233,31 @@ func TestCompareTable(t *testing.T) {
 		}
 	}
 	sum := func(tps, p99 float64, rss int64) *Summary {
-		return &Summary{TPS: tps, Latency: Latency{Count: 10, P99: p99}, RSSMaxKiB: rss, Config: map[string]string{"count": "5000", "rate": "10000", "queues": "10000"}}
+		return &Summary{TPS: tps, Latency: Latency{Count: 10, P99: p99}, RSSMaxKiB: rss, RSSAnonMaxKiB: rss / 2, Config: map[string]string{"count": "5000", "rate": "10000", "queues": "10000"}}
+	}
+	writeLog := func(name, text string) {
+		if err := os.WriteFile(filepath.Join(dir, name+".log"), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	write("apache-p1k", sum(1000, 10, 2<<20))
 	write("booster-p1k", sum(3000, 4, 100<<10))
+	write("apache-ha-async-p1k", sum(1000, 10, 0))
+	write("apache-ha-sync-p1k", sum(100, 30, 0))
+	write("booster-ha-async-p1k", sum(3000, 4, 0))
+	write("booster-ha-sync-p1k", sum(2000, 6, 0))
+	write("booster-gop1k", sum(1500, 8, 0))
+	writeLog("apache-apache-producer", "topic: BenchmarkTest, threadCount: 64\n"+
+		"Current Time: 2026-11-25 22:00:01,000 | Send TPS: 900 | Max RT(ms): 50 | Average RT(ms):  70.000 | Send Failed: 0 | Response Failed: 0\n"+
+		"Current Time: 2026-11-25 22:00:02,000 | Send TPS: 1000 | Max RT(ms): 50 | Average RT(ms):  64.000 | Send Failed: 0 | Response Failed: 0\n")
+	writeLog("booster-apache-producer", "Current Time: 2026-11-25 22:00:01,000 | Send TPS: 2500 | Max RT(ms): 20 | Average RT(ms):  25.600 | Send Failed: 3 | Response Failed: 0\n")
+	writeLog("apache-apache-consumer", "Consumer Started.\n")
+	writeLog("booster-goclient-producer", `time="2026-11-25T22:00:00Z" level=info msg="Benchmark Producer Snapshot" averageRt=12.5 maxRt=40 responseFailed=0 sendFailed=0 sendTps=5000 total=50000`+"\n")
 	write("apache-sync-p1k", sum(500, 20, 0))
 	write("booster-sync-p1k", sum(2400, 5, 0))
 	write("apache-startup", Startup{Millis: 4000})
 	write("booster-startup", Startup{Millis: 25})
-	write("booster-rss-idle", map[string]int64{"rss_kib": 10240})
+	write("booster-rss-idle", map[string]int64{"rss_kib": 10240, "rss_anon_kib": 5120})
 	write("apache-q10k", sum(10, 100, 0))
 	e := sum(100, 1, 0)
 	e.Errors = 7
@@ -253,19 +269,51 @@ func TestCompareTable(t *testing.T) {
 	}
 	txt := out.String()
 	for _, want := range []string{
-		"produce 1 KiB, 64 sync senders                 msg/s          1000         3000           3.00x",
-		"p99 send latency                             ms             10.0         4.00           0.40x",
-		"SYNC_FLUSH / ASYNC_FLUSH throughput            ratio          0.50         0.80           1.60x",
-		"broker RSS under load (peak)                   MiB            2048        100.0           0.05x",
-		"broker RSS idle                                MiB             n/a         10.0             n/a",
-		"broker start to first send                     ms             4000         25.0           0.01x",
+		"produce 1 KiB, 64 sync senders                     msg/s          1000         3000           3.00x",
+		"p99 send latency                                 ms             10.0         4.00           0.40x",
+		"SYNC_FLUSH / ASYNC_FLUSH throughput                ratio          0.50         0.80           1.60x",
+		"SYNC_MASTER + 1 slave, 1 KiB, 64 sync senders      msg/s           100         2000          20.00x",
+		"SYNC_MASTER / ASYNC_MASTER throughput              ratio          0.10         0.67           6.67x",
+		"Go client (bench --client=go), 1 KiB, 64 sync      msg/s           n/a         1500             n/a",
+		"Apache benchmark Producer, 1 KiB, 64 threads       msg/s          1000         2500           2.50x",
+		"average send RT                                  ms             64.0         25.6           0.40x",
+		"Go client benchmark producer, 1000 B, 64 inst.     msg/s           n/a         5000             n/a",
+		"broker RssAnon under load (peak)                   MiB            1024         50.0           0.05x",
+		"broker RssAnon idle (anonymous memory)             MiB             n/a         5.00             n/a",
+		"broker VmRSS under load (peak, with mapped files)  MiB            2048        100.0           0.05x",
+		"broker VmRSS idle (with mapped files)              MiB             n/a         10.0             n/a",
+		"broker start to first send                         ms             4000         25.0           0.01x",
 		"end-to-end p99 at 10000 msg/s",
 		"10000 queues, 1 KiB",
 		"missing apache results:",
 		"warning: booster e2e: 7 failed messages (of 0 ok), e.g. bench: send: SYSTEM_BUSY [PCBUSY_CLEAN_QUEUE]",
+		"warning: booster apache-producer: 3 failed sends",
+		"warning: apache-apache-consumer.log: no periodic report",
 	} {
 		if !strings.Contains(txt, want) {
 			t.Errorf("table lacks %q:\n%s", want, txt)
 		}
 	}
+}
+
+func TestParseToolLogs(t *testing.T) {
+	java := "topic: T, threadCount: 64, messageSize: 1024\n" +
+		"Current Time: 2026-11-25 22:00:10,001 | Send TPS: 41234 | Max RT(ms): 210 | Average RT(ms):   1.523 | Send Failed: 0 | Response Failed: 0\n" +
+		"Current Time: 2026-11-25 22:00:11,001 | Send TPS: 40000 | Max RT(ms): 230 | Average RT(ms):   1,600 | Send Failed: 2 | Response Failed: 0\n"
+	r, ok := ParseJavaProducerLog(strings.NewReader(java))
+	equal(t, ok, true)
+	equal(t, r, ToolReport{TPS: 40000, MaxMillis: 230, AvgMillis: 1.6, Failed: 2, Reports: 2})
+	if _, ok := ParseJavaProducerLog(strings.NewReader("topic: T\n")); ok {
+		t.Error("a log without reports parsed")
+	}
+	cons := "Consumer Started.\n" +
+		"Current Time: 2026-11-25 22:00:10,001 | Consume TPS: 39999 | AVG(B2C) RT(ms):   3.101 | AVG(S2C) RT(ms):   2.950 | MAX(B2C) RT(ms): 88 | MAX(S2C) RT(ms): 80 | Consume Fail: 0\n"
+	r, ok = ParseJavaConsumerLog(strings.NewReader(cons))
+	equal(t, ok, true)
+	equal(t, r, ToolReport{TPS: 39999, AvgMillis: 3.101, Reports: 1})
+	gol := `time="2026-11-25T22:00:10Z" level=warning msg="something else" sendTps=1` + "\n" +
+		`time="2026-11-25T22:00:10Z" level=info msg="Benchmark Producer Snapshot" averageRt=1.5234 maxRt=210 responseFailed=0 sendFailed=1 sendTps=41234 total=400000` + "\n"
+	r, ok = ParseGoProducerLog(strings.NewReader(gol))
+	equal(t, ok, true)
+	equal(t, r, ToolReport{TPS: 41234, AvgMillis: 1.5234, MaxMillis: 210, Failed: 1, Reports: 1})
 }

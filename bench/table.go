@@ -11,20 +11,28 @@ import (
 	"strings"
 )
 
-// The side-by-side comparison (bench/compare.sh) leaves one JSON file per
-// broker and workload in a directory, named <broker>-<workload>.json with
-// broker "apache" or "booster". CompareTable reads them back. Workloads:
+// The side-by-side comparison (bench/compare.sh) leaves one file per broker
+// and workload in a directory, named <broker>-<workload>.json (or .log)
+// with broker "apache" or "booster". CompareTable reads them back.
+// Workloads:
 //
 //	startup       Startup (FirstSend)
-//	rss-idle      {"rss_kib": N}
+//	rss-idle      {"rss_kib": N, "rss_anon_kib": N}
 //	p1k p4k       Summary: 64 sync senders of 1 KiB / 4 KiB, ASYNC_FLUSH
 //	async1k       Summary: async sends of 1 KiB
 //	backlog       Summary: consumer draining a backlog from the first offset
 //	e2e           Summary: RunE2E at a fixed rate
+//	gop1k         Summary: as p1k through the official Go client
 //	q10k          Summary: 64 sync senders of 1 KiB over a 10,000-queue topic
 //	sync-p1k      Summary: as p1k under SYNC_FLUSH
+//	ha-async-p1k  Summary: as p1k on an ASYNC_MASTER with one slave
+//	ha-sync-p1k   Summary: as p1k on a SYNC_MASTER with one slave
+//	apache-producer.log  output of Apache's benchmark Producer (ParseJavaProducerLog)
+//	apache-consumer.log  output of Apache's benchmark Consumer (ParseJavaConsumerLog)
+//	goclient-producer.log  output of rocketmq-client-go's benchmark producer (ParseGoProducerLog)
 //
-// RSS under load is the largest RSSMaxKiB of the ASYNC_FLUSH summaries.
+// RSS under load is the largest RSSAnonMaxKiB (and RSSMaxKiB) of the
+// ASYNC_FLUSH summaries without a slave.
 
 // compareBrokers returns the brokers of a comparison, in column order.
 func compareBrokers() [2]string { return [2]string{"apache", "booster"} }
@@ -35,6 +43,28 @@ type compareRow struct {
 	unit  string
 	vals  [2]float64 // NaN: missing
 	goal  string
+}
+
+// toolReport reads <broker>-<name>.log with parse.
+func (d *compareData) toolReport(broker, name string, parse func(io.Reader) (ToolReport, bool)) *ToolReport {
+	f, err := os.Open(filepath.Join(d.dir, broker+"-"+name+".log"))
+	if err != nil {
+		if !errors.Is(err, os.ErrNotExist) {
+			d.warnings = append(d.warnings, err.Error())
+		}
+		d.missing = append(d.missing, broker+"-"+name)
+		return nil
+	}
+	defer f.Close()
+	rep, ok := parse(f)
+	if !ok {
+		d.warnings = append(d.warnings, fmt.Sprintf("%s-%s.log: no periodic report (a run shorter than the program's first report?)", broker, name))
+		return nil
+	}
+	if rep.Failed > 0 {
+		d.warnings = append(d.warnings, fmt.Sprintf("%s %s: %.0f failed sends", broker, name, rep.Failed))
+	}
+	return &rep
 }
 
 // compareData holds everything loaded from the directory.
@@ -120,22 +150,39 @@ func CompareTable(dir string, w io.Writer) error {
 			break
 		}
 	}
-	var syncRatio, rssIdle, rssLoad, startup [2]float64
+	tool := func(name string, parse func(io.Reader) (ToolReport, bool), field func(*ToolReport) float64) [2]float64 {
+		var v [2]float64
+		for i, b := range compareBrokers() {
+			v[i] = nan
+			if r := d.toolReport(b, name, parse); r != nil {
+				v[i] = field(r)
+			}
+		}
+		return v
+	}
+	toolTPS := func(r *ToolReport) float64 { return r.TPS }
+	toolAvg := func(r *ToolReport) float64 { return r.AvgMillis }
+	var syncRatio, haRatio, rssIdle, anonIdle, rssLoad, anonLoad, startup [2]float64
 	async1, sync1 := tps("p1k"), tps("sync-p1k")
+	haAsync, haSync := tps("ha-async-p1k"), tps("ha-sync-p1k")
 	for i, b := range compareBrokers() {
 		syncRatio[i] = sync1[i] / async1[i]
-		rssIdle[i], rssLoad[i], startup[i] = nan, nan, nan
+		haRatio[i] = haSync[i] / haAsync[i]
+		rssIdle[i], anonIdle[i], rssLoad[i], anonLoad[i], startup[i] = nan, nan, nan, nan, nan
 		var idle struct {
-			RSSKiB int64 `json:"rss_kib"`
+			RSSKiB     int64 `json:"rss_kib"`
+			RSSAnonKiB int64 `json:"rss_anon_kib"`
 		}
 		if d.load(b, "rss-idle", &idle) {
 			rssIdle[i] = float64(idle.RSSKiB) / 1024
+			if idle.RSSAnonKiB > 0 {
+				anonIdle[i] = float64(idle.RSSAnonKiB) / 1024
+			}
 		}
-		for _, name := range []string{"p1k", "p4k", "async1k", "backlog", "e2e", "q10k"} {
-			if s := d.summary(b, name); s != nil && s.RSSMaxKiB > 0 {
-				if math.IsNaN(rssLoad[i]) || float64(s.RSSMaxKiB)/1024 > rssLoad[i] {
-					rssLoad[i] = float64(s.RSSMaxKiB) / 1024
-				}
+		for _, name := range []string{"p1k", "p4k", "async1k", "backlog", "e2e", "gop1k", "q10k"} {
+			if s := d.summary(b, name); s != nil {
+				rssLoad[i] = maxKnown(rssLoad[i], s.RSSMaxKiB)
+				anonLoad[i] = maxKnown(anonLoad[i], s.RSSAnonMaxKiB)
 			}
 		}
 		var st Startup
@@ -158,8 +205,24 @@ func CompareTable(dir string, w io.Writer) error {
 		{label: "SYNC_FLUSH 1 KiB, 64 sync senders", unit: "msg/s", vals: sync1, goal: ">= 2x"},
 		{label: "  p99 send latency", unit: "ms", vals: p99("sync-p1k"), goal: "<= 0.5x"},
 		{label: "SYNC_FLUSH / ASYNC_FLUSH throughput", unit: "ratio", vals: syncRatio, goal: "Booster >= 0.5"},
-		{label: "broker RSS idle", unit: "MiB", vals: rssIdle, goal: ""},
-		{label: "broker RSS under load (peak)", unit: "MiB", vals: rssLoad, goal: "<= 0.1x"},
+		{label: "ASYNC_MASTER + 1 slave, 1 KiB, 64 sync senders", unit: "msg/s", vals: haAsync, goal: ">= 2x"},
+		{label: "SYNC_MASTER + 1 slave, 1 KiB, 64 sync senders", unit: "msg/s", vals: haSync, goal: ">= 2x"},
+		{label: "  p99 send latency", unit: "ms", vals: p99("ha-sync-p1k"), goal: "<= 0.5x"},
+		{label: "SYNC_MASTER / ASYNC_MASTER throughput", unit: "ratio", vals: haRatio, goal: "Booster >= 0.5"},
+		{label: "Go client (bench --client=go), 1 KiB, 64 sync", unit: "msg/s", vals: tps("gop1k"), goal: ">= 2x"},
+		{label: "  p99 send latency", unit: "ms", vals: p99("gop1k"), goal: "<= 0.5x"},
+		{label: "Apache benchmark Producer, 1 KiB, 64 threads", unit: "msg/s",
+			vals: tool("apache-producer", ParseJavaProducerLog, toolTPS), goal: ">= 2x"},
+		{label: "  average send RT", unit: "ms", vals: tool("apache-producer", ParseJavaProducerLog, toolAvg), goal: "<= 0.5x"},
+		{label: "Apache benchmark Consumer (during the Producer)", unit: "msg/s",
+			vals: tool("apache-consumer", ParseJavaConsumerLog, toolTPS), goal: ""},
+		{label: "Go client benchmark producer, 1000 B, 64 inst.", unit: "msg/s",
+			vals: tool("goclient-producer", ParseGoProducerLog, toolTPS), goal: ">= 2x"},
+		{label: "  average send RT", unit: "ms", vals: tool("goclient-producer", ParseGoProducerLog, toolAvg), goal: "<= 0.5x"},
+		{label: "broker RssAnon idle (anonymous memory)", unit: "MiB", vals: anonIdle, goal: ""},
+		{label: "broker RssAnon under load (peak)", unit: "MiB", vals: anonLoad, goal: "<= 0.1x"},
+		{label: "broker VmRSS idle (with mapped files)", unit: "MiB", vals: rssIdle, goal: ""},
+		{label: "broker VmRSS under load (peak, with mapped files)", unit: "MiB", vals: rssLoad, goal: ""},
 		{label: "broker start to first send", unit: "ms", vals: startup, goal: "Booster < 100 ms"},
 	}
 	writeCompareTable(w, rows)
@@ -192,6 +255,19 @@ func CompareTable(dir string, w io.Writer) error {
 	return nil
 }
 
+// maxKnown returns the larger of cur (NaN: none yet) and kib in MiB; a
+// zero kib (not sampled) leaves cur alone.
+func maxKnown(cur float64, kib int64) float64 {
+	if kib <= 0 {
+		return cur
+	}
+	v := float64(kib) / 1024
+	if math.IsNaN(cur) || v > cur {
+		return v
+	}
+	return cur
+}
+
 func formatValue(v float64, unit string) string {
 	switch {
 	case math.IsNaN(v) || math.IsInf(v, 0):
@@ -209,15 +285,15 @@ func formatValue(v float64, unit string) string {
 
 func writeCompareTable(w io.Writer, rows []compareRow) {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%-46s %-6s %12s %12s %15s  %s\n", "workload", "unit", "Apache", "Booster", "Booster/Apache", "goal")
-	fmt.Fprintf(&b, "%s\n", strings.Repeat("-", 46+1+6+1+12+1+12+1+15+2+16))
+	fmt.Fprintf(&b, "%-50s %-6s %12s %12s %15s  %s\n", "workload", "unit", "Apache", "Booster", "Booster/Apache", "goal")
+	fmt.Fprintf(&b, "%s\n", strings.Repeat("-", 50+1+6+1+12+1+12+1+15+2+16))
 	for _, r := range rows {
 		ratio := r.vals[1] / r.vals[0]
 		rs := "n/a"
 		if !math.IsNaN(ratio) && !math.IsInf(ratio, 0) {
 			rs = fmt.Sprintf("%.2fx", ratio)
 		}
-		fmt.Fprintf(&b, "%-46s %-6s %12s %12s %15s  %s\n", r.label, r.unit,
+		fmt.Fprintf(&b, "%-50s %-6s %12s %12s %15s  %s\n", r.label, r.unit,
 			formatValue(r.vals[0], r.unit), formatValue(r.vals[1], r.unit), rs, r.goal)
 	}
 	_, _ = io.WriteString(w, b.String())

@@ -91,7 +91,7 @@ func commonFlags() []cli.Flag {
 		&cli.DurationFlag{Name: "duration", Aliases: []string{"d"}, Usage: "stop after this long (0: until the count or Ctrl-C)"},
 		&cli.DurationFlag{Name: "warmup", Usage: "leave this first part out of the summary"},
 		&cli.DurationFlag{Name: "reportInterval", Aliases: []string{"ri", "interval"}, Value: time.Second, Usage: "report period"},
-		&cli.IntFlag{Name: "watch-pid", Usage: "report this process's VmRSS (the broker) every interval"},
+		&cli.IntFlag{Name: "watch-pid", Usage: "sample this process's VmRSS and RssAnon (the broker) every interval"},
 		&cli.BoolFlag{Name: "json", Usage: "print the summary as JSON on stdout (the per-interval lines go to stderr)"},
 		&cli.BoolFlag{Name: "quiet", Usage: "no per-interval lines"},
 		&cli.StringFlag{Name: "client-log", Value: "error", Usage: "log level of the Go client (--client=go)"},

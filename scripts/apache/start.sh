@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Start a real Apache RocketMQ NameServer and broker on free loopback ports
-# and leave them running (stop them with scripts/apache/stop.sh).
+# and leave them running (stop them with scripts/apache/stop.sh). With
+# BOOSTER_APACHE_SLAVE=1, also a slave of that broker.
 #
 # Usage: scripts/apache/start.sh [KEY=VALUE ...]
-#   Each KEY=VALUE is appended to the broker's broker.conf (later lines win).
+#   Each KEY=VALUE is appended to the broker's broker.conf (later lines win),
+#   and to the slave's slave.conf before its own brokerId=1,
+#   brokerRole=SLAVE, listenPort and store paths.
 #
 # Environment (all optional):
 #   APACHE_ROCKETMQ_VERSION  Apache RocketMQ version (default: the pom's, 5.3.3)
@@ -12,12 +15,15 @@
 #   BOOSTER_APACHE_RUN_DIR   run directory for confs, store, logs and state
 #                            (default: a new mktemp -d directory)
 #   BOOSTER_APACHE_BOOT_WAIT seconds to wait for the broker to register (default 120)
+#   BOOSTER_APACHE_SLAVE     1: start a slave too (same brokerName, brokerId=1,
+#                            brokerRole=SLAVE, its own ports and store); default 0
 #   JAVA                     java binary (default: $JAVA_HOME/bin/java or java)
 #   MVN                      maven binary (default: mvn)
 #
 # Prints on stdout, as lines a shell can eval:
 #   NAMESRV=127.0.0.1:<port>  BROKER=127.0.0.1:<port>
 #   NAMESRV_PID=<pid>  BROKER_PID=<pid>  RUN_DIR=<dir>
+#   and with a slave  SLAVE=127.0.0.1:<port>  SLAVE_PID=<pid>
 # (progress goes to stderr). The same lines are in $RUN_DIR/state, and the
 # run dir is remembered in ${TMPDIR:-/tmp}/booster-apache.last for stop.sh.
 set -euo pipefail
@@ -31,6 +37,7 @@ default_version="$(sed -n 's:.*<rocketmq.version>\(.*\)</rocketmq.version>.*:\1:
 version="${APACHE_ROCKETMQ_VERSION:-$default_version}"
 cache="${BOOSTER_APACHE_CACHE:-$HOME/.cache/booster-apache/$version}"
 boot_wait="${BOOSTER_APACHE_BOOT_WAIT:-120}"
+with_slave="${BOOSTER_APACHE_SLAVE:-0}"
 if [[ -n "${JAVA:-}" ]]; then java="$JAVA"
 elif [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" ]]; then java="$JAVA_HOME/bin/java"
 else java=java; fi
@@ -101,17 +108,28 @@ pick_port() { # pick_port LOW HIGH: prints a random free port in [LOW, HIGH]
 # Below the ephemeral range (ip_local_port_range starts at 32768), so an
 # outgoing connection never takes a port between the check and the bind.
 ns_port="$(pick_port 10000 19999)" || die "no free port for the NameServer"
-broker_port=""
-for i in $(seq 1 200); do
-  p=$((20002 + RANDOM % 12000))
-  # the broker listens on listenPort, its VIP channel on listenPort-2 and
-  # HA on listenPort+1
-  if [[ $p -ne $ns_port && $((p - 2)) -ne $ns_port && $((p + 1)) -ne $ns_port ]] &&
-     port_free "$p" && port_free $((p - 2)) && port_free $((p + 1)); then
-    broker_port=$p; break
-  fi
-done
-[[ -n "$broker_port" ]] || die "no free broker port triple"
+pick_triple() { # pick_triple TAKEN...: a free listenPort whose triple misses the TAKEN ports
+  local p i t clash
+  for i in $(seq 1 200); do
+    p=$((20002 + RANDOM % 12000))
+    # a broker listens on listenPort, its VIP channel on listenPort-2 and
+    # HA on listenPort+1
+    clash=0
+    for t in "$@"; do
+      if ((t >= p - 2 && t <= p + 1)); then clash=1; break; fi
+    done
+    if ((clash == 0)) && port_free "$p" && port_free $((p - 2)) && port_free $((p + 1)); then
+      echo "$p"; return 0
+    fi
+  done
+  return 1
+}
+broker_port="$(pick_triple "$ns_port")" || die "no free broker port triple"
+slave_port=""
+if [[ "$with_slave" == 1 ]]; then
+  slave_port="$(pick_triple "$ns_port" $((broker_port - 2)) $((broker_port - 1)) "$broker_port" $((broker_port + 1)))" ||
+    die "no free slave port triple"
+fi
 
 # ---------------------------------------------------------------- run dir
 if [[ -n "${BOOSTER_APACHE_RUN_DIR:-}" ]]; then
@@ -146,8 +164,22 @@ EOF
   echo "autoCreateTopicEnable=true"
   echo "autoCreateSubscriptionGroup=true"
   echo "flushDiskType=ASYNC_FLUSH"
+  # the HA address the NameServer hands the slave (brokerIP2 defaults to
+  # the machine's address)
+  [[ -n "$slave_port" ]] && echo "brokerIP2=127.0.0.1"
   for kv in "$@"; do echo "$kv"; done
 } >"$run/conf/broker.conf"
+if [[ -n "$slave_port" ]]; then
+  mkdir -p "$run/slave-store"
+  {
+    sed -e '/^listenPort=/d' -e '/^storePath/d' "$run/conf/broker.conf"
+    echo "brokerId=1"
+    echo "brokerRole=SLAVE"
+    echo "listenPort=$slave_port"
+    echo "storePathRootDir=$run/slave-store"
+    echo "storePathCommitLog=$run/slave-store/commitlog"
+  } >"$run/conf/slave.conf"
+fi
 
 jvm_common=(
   -server
@@ -181,7 +213,11 @@ write_state() {
     echo "BROKER_PID=${broker_pid:-}"
     echo "RUN_DIR=$run"
     echo "MADE_RUN_DIR=$made_run"
-    echo "PORTS=\"$ns_port $((broker_port - 2)) $broker_port $((broker_port + 1))\""
+    if [[ -n "$slave_port" ]]; then
+      echo "SLAVE=127.0.0.1:$slave_port"
+      echo "SLAVE_PID=${slave_pid:-}"
+    fi
+    echo "PORTS=\"$ns_port $((broker_port - 2)) $broker_port $((broker_port + 1))${slave_port:+ $((slave_port - 2)) $slave_port $((slave_port + 1))}\""
   } >"$run/state"
   echo "$run" >"${TMPDIR:-/tmp}/booster-apache.last"
 }
@@ -189,7 +225,7 @@ write_state
 
 fail() { # on a failed start, show the logs and stop whatever runs
   say "error: $*"
-  for f in "$run/namesrv.out" "$run/broker.out"; do
+  for f in "$run/namesrv.out" "$run/broker.out" "$run/slave.out"; do
     [[ -f "$f" ]] && { say "--- tail of $f"; tail -n 40 "$f" >&2; }
   done
   BOOSTER_APACHE_KEEP=1 "$here/stop.sh" "$run" >&2 || true
@@ -241,6 +277,37 @@ until out="$(mqadmin topicRoute -t TBW102)" && grep -q "127.0.0.1:$broker_port" 
   sleep 1
 done
 say "broker registered after $((SECONDS - t_broker)) s (total start $((SECONDS - t_start)) s)"
+
+if [[ -n "$slave_port" ]]; then
+  # The slave: same brokerName, brokerId=1. It learns the master's HA
+  # address (brokerIP2:haListenPort) from the NameServer and connects;
+  # wait for its route entry and for the master to log that connection.
+  say "starting slave on 127.0.0.1:$slave_port (VIP $((slave_port - 2)), HA $((slave_port + 1)))"
+  t_slave=$SECONDS
+  setsid "$java" -Xms1g -Xmx1g -XX:MaxDirectMemorySize=1g "${jvm_common[@]}" \
+    org.apache.rocketmq.broker.BrokerStartup -c "$run/conf/slave.conf" -n "$namesrv_addr" \
+    >"$run/slave.out" 2>&1 </dev/null &
+  slave_pid=$!
+  echo "$slave_pid" >"$run/slave.pid"
+  write_state
+  deadline=$((SECONDS + boot_wait))
+  until grep -q "boot success" "$run/slave.out" 2>/dev/null; do
+    kill -0 "$slave_pid" 2>/dev/null || fail "the slave exited"
+    ((SECONDS < deadline)) || fail "the slave did not boot within $boot_wait s"
+    sleep 0.2
+  done
+  until out="$(mqadmin topicRoute -t TBW102)" && grep -q "127.0.0.1:$slave_port" <<<"$out"; do
+    kill -0 "$slave_pid" 2>/dev/null || fail "the slave exited"
+    ((SECONDS < deadline)) || fail "the slave did not register within $boot_wait s; last topicRoute: $out"
+    sleep 1
+  done
+  until grep -qs "HAService receive new connection" "$run"/logs/rocketmqlogs/store*.log; do
+    kill -0 "$slave_pid" 2>/dev/null || fail "the slave exited"
+    ((SECONDS < deadline)) || fail "the slave did not connect to the master's HA port within $boot_wait s"
+    sleep 0.5
+  done
+  say "slave registered and connected after $((SECONDS - t_slave)) s"
+fi
 mqadmin clusterList | grep -E "broker-a|#Cluster" | sed 's/^/[apache]   /' >&2 || true
 
 cat "$run/state"

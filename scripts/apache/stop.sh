@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Stop the Apache RocketMQ NameServer and broker that scripts/apache/start.sh
+# Stop the Apache RocketMQ NameServer and broker (and slave) that scripts/apache/start.sh
 # started, and check that none of their ports is still listening.
 #
 # Usage: scripts/apache/stop.sh [RUN_DIR]
@@ -18,7 +18,7 @@ if [[ -z "$run" || ! -f "$run/state" ]]; then
   exit 0
 fi
 
-NAMESRV_PID="" BROKER_PID="" PORTS="" MADE_RUN_DIR=0
+NAMESRV_PID="" BROKER_PID="" SLAVE_PID="" PORTS="" MADE_RUN_DIR=0
 # shellcheck disable=SC1091
 source "$run/state"
 
@@ -50,7 +50,9 @@ stop_pid() { # stop_pid NAME PID: TERM, wait up to 30 s, then KILL
 }
 
 rc=0
-# The broker first, so it unregisters from a NameServer that is still up.
+# The brokers first (a slave before its master), so they unregister from a
+# NameServer that is still up.
+stop_pid slave "$SLAVE_PID" || rc=1
 stop_pid broker "$BROKER_PID" || rc=1
 stop_pid NameServer "$NAMESRV_PID" || rc=1
 
