@@ -5,7 +5,7 @@ VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 FUZZTIME ?= 30s
 
-.PHONY: grpc-conformance all build run test unit conformance mqadmin-java crash java-conformance fuzz bench compare lint generate clean
+.PHONY: grpc-conformance grpc-node-conformance all build run test unit conformance mqadmin-java crash java-conformance fuzz bench compare lint generate clean
 
 all: build
 
@@ -19,7 +19,7 @@ run: build
 	./$(BIN)/booster standalone $(if $(CONF),-c $(CONF),)
 
 ## test: the whole suite: unit tests with -race, fuzz seeds, then the conformance suites against the binary
-test: build unit conformance java-conformance grpc-conformance
+test: build unit conformance java-conformance grpc-conformance grpc-node-conformance
 
 unit:
 	$(GO) vet ./...
@@ -58,6 +58,12 @@ java-conformance: build
 ## binary's gRPC endpoint (conformance/grpc-java; needs JDK 17 + Maven, skips without them)
 grpc-conformance: build
 	BOOSTER_BINARY=$(CURDIR)/$(BIN)/booster MQADMIN_BINARY=$(CURDIR)/$(BIN)/mqadmin conformance/grpc-java/run.sh
+
+## grpc-node-conformance: the official RocketMQ 5.x Node.js client (rocketmq-client-nodejs from npm,
+## pinned by its package-lock.json) against the binary's gRPC endpoint (conformance/grpc-node; needs
+## Node.js 20.14+ and npm, skips without them)
+grpc-node-conformance: build
+	BOOSTER_BINARY=$(CURDIR)/$(BIN)/booster MQADMIN_BINARY=$(CURDIR)/$(BIN)/mqadmin conformance/grpc-node/run.sh
 
 ## fuzz: run every fuzz target for FUZZTIME, one after another (plain `go test` runs their seeds)
 FUZZ_TARGETS := wire:FuzzDecode wire:FuzzJSONHeader wire:FuzzBinaryHeader \
