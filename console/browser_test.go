@@ -43,6 +43,11 @@ func screenshotDir(t *testing.T) string {
 		t.Logf("cannot create %s (%v); screenshots go to a temporary directory", dir, err)
 		dir = t.TempDir()
 	}
+	// Screenshots of an earlier run would mix with this run's.
+	old, _ := filepath.Glob(filepath.Join(dir, "[0-9][0-9]-*.png"))
+	for _, f := range old {
+		_ = os.Remove(f)
+	}
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return dir
