@@ -20,13 +20,21 @@
 // ReceiveMessage, AckMessage, ForwardMessageToDeadLetterQueue,
 // EndTransaction, Telemetry, NotifyClientTermination,
 // ChangeInvisibleDuration, GetOffset, UpdateOffset, QueryOffset. Other
-// calls answer gRPC UNIMPLEMENTED.
+// calls (RecallMessage, SyncLiteSubscription) answer gRPC UNIMPLEMENTED.
+//
+// As in Apache's proxy, a ReceiveMessage pops every queue of the topic
+// whatever queue id the request names (the Node.js client always names
+// queue 0), and the consumer's retry policy in the settings answer is the
+// group's customized backoff (the delay levels), which the Node.js client
+// does not implement: its push consumer gets one attempt per FIFO message.
 //
 // Differences from Apache's proxy: routes list this broker's queues only
 // (each broker serves its own gRPC endpoint; Apache's cluster-mode proxy
 // fronts every broker); auto_renew receives use a fixed 60 s invisible
 // time without background renewal; transaction ids are the half message's
-// offset message id (opaque to clients).
+// offset message id (opaque to clients); a receive's attempt_id is
+// ignored (a retried receive pops anew); RecallMessage is not served (the
+// broker has no RECALL_MESSAGE), so send results carry no recall handle.
 //
 // Concurrency: a Server is safe for concurrent use; its client table is
 // guarded by Server.mu, each client's telemetry outbox by client.mu.
