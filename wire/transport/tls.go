@@ -16,6 +16,8 @@ package transport
 
 import (
 	"crypto/tls"
+	"errors"
+	"fmt"
 	"io"
 	"net"
 	"sync"
@@ -108,34 +110,28 @@ func (s *Server) serveTLS(c *Conn, t *tlsSession) {
 		}
 		n, err := t.tc.Read(buf[len(buf):cap(buf)])
 		buf = buf[:len(buf)+n]
-		start := 0
-		for len(buf)-start >= 4 {
-			fl, ferr := wire.FrameLength(buf[start:min(len(buf), start+8)])
-			if ferr != nil {
-				s.log.Warn("closing connection: bad frame", "remote", c.remote, "tls", true, "err", ferr)
-				_ = c.gc.Close()
-				return
-			}
-			if fl == 0 || len(buf)-start < fl {
-				if fl > cap(buf)-start {
-					grown := make([]byte, len(buf)-start, fl)
-					copy(grown, buf[start:])
-					buf, start = grown, 0
-				}
-				break
-			}
+		used, want, ferr := splitFrames(buf, func(frame []byte) error {
 			cmd := new(wire.Command)
-			if derr := wire.Decode(buf[start:start+fl], cmd, false); derr != nil {
+			if derr := wire.Decode(frame, cmd, false); derr != nil {
 				s.log.Warn("closing connection: undecodable frame", "remote", c.remote, "tls", true, "err", derr)
-				_ = c.gc.Close()
-				return
+				return derr
 			}
-			start += fl
 			c.touch()
 			s.dispatch(c, cmd)
+			return nil
+		})
+		if ferr != nil {
+			if !errors.Is(ferr, errDecode) {
+				s.log.Warn("closing connection: bad frame", "remote", c.remote, "tls", true, "err", ferr)
+			}
+			_ = c.gc.Close()
+			return
 		}
-		if start > 0 {
-			buf = buf[:copy(buf, buf[start:])]
+		buf = buf[:copy(buf, buf[used:])]
+		if want > cap(buf) {
+			grown := make([]byte, len(buf), want)
+			copy(grown, buf)
+			buf = grown
 		}
 		if err != nil {
 			if err != io.EOF && !c.closed.Load() {
@@ -145,6 +141,33 @@ func (s *Server) serveTLS(c *Conn, t *tlsSession) {
 			return
 		}
 	}
+}
+
+// errDecode marks an emit error in splitFrames (already logged).
+var errDecode = errors.New("transport: undecodable frame")
+
+// splitFrames hands each whole frame at the start of buf to emit and
+// returns how many bytes they took, and the length of the next frame when
+// its prefix is there but not all of it (0 otherwise). A bad prefix, or an
+// emit error (wrapped in errDecode), ends it.
+func splitFrames(buf []byte, emit func(frame []byte) error) (used, want int, err error) {
+	for len(buf)-used >= 4 {
+		n, err := wire.FrameLength(buf[used:min(len(buf), used+8)])
+		if err != nil {
+			return used, 0, err
+		}
+		if n == 0 {
+			return used, 0, nil
+		}
+		if len(buf)-used < n {
+			return used, n, nil
+		}
+		if err := emit(buf[used : used+n]); err != nil {
+			return used, 0, fmt.Errorf("%w: %w", errDecode, err)
+		}
+		used += n
+	}
+	return used, 0, nil
 }
 
 // write encrypts one encoded frame.
