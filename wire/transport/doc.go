@@ -22,4 +22,12 @@
 // engine when accept fails (EMFILE); the server then starts a new one.
 // Stop refuses new requests, runs the queued ones and writes their
 // responses, and only then closes the connections.
+//
+// TLS (tls.go, tls_config.go): ServerConfig.TLSMode is Apache's
+// tls.server.mode. A connection's first byte decides whether it is TLS
+// (0x16); a TLS connection is served by one goroutine that runs
+// crypto/tls over an in-memory net.Conn fed from OnTraffic and dispatches
+// the decrypted frames itself, so its Inline handlers run on that
+// goroutine, not on the loop. DialTLS and TLSConfig.Dial are the
+// client side.
 package transport
