@@ -24,6 +24,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -63,15 +64,21 @@ func newFailoverCluster(t *testing.T) *foCluster {
 	})
 	ns.addr = c.nsAddr
 	ns.waitUp()
-	eventually(t, 20*time.Second, "controller leader", func() (bool, string) {
-		resp, err := foInvoke(fc.ctlAddr, wire.NewRequest(wire.ControllerGetMetadataInfo))
+	t.Cleanup(c.stopAll)
+	fc.waitLeader()
+	return fc
+}
+
+// waitLeader waits until the controller says it is the raft leader.
+func (c *foCluster) waitLeader() {
+	c.t.Helper()
+	eventually(c.t, 20*time.Second, "controller leader", func() (bool, string) {
+		resp, err := foInvoke(c.ctlAddr, wire.NewRequest(wire.ControllerGetMetadataInfo))
 		if err != nil {
 			return false, err.Error()
 		}
 		return resp.ExtValue("isLeader") == "true", "isLeader=" + resp.ExtValue("isLeader")
 	})
-	t.Cleanup(c.stopAll)
-	return fc
 }
 
 // newHAClusterNoNamesrv is newHACluster's set-up without its NameServer.
@@ -390,4 +397,73 @@ func TestFailoverControllerKillMaster(t *testing.T) {
 		t.Logf("round %d: %d acknowledged messages read back exactly once from the new master (%d stored in all, %d errors, other statuses %v); the rejoined replica serves the same",
 			round, len(acked), len(onMaster), l.errs, l.other)
 	}
+}
+
+// TestFailoverMasterFencedWithoutController runs a stand-alone controller
+// (booster controller) and freezes it (SIGSTOP), cutting the master off
+// from the controller: after controllerHeartBeatTimeoutMills the master
+// refuses writes (14), and once the controller is back a master takes
+// writes again.
+func TestFailoverMasterFencedWithoutController(t *testing.T) {
+	c := newHACluster(t)
+	ctlPort := testutil.FreePort(t, 2)
+	fc := &foCluster{haCluster: c, ctlAddr: fmt.Sprintf("127.0.0.1:%d", ctlPort)}
+	ctl := c.start("controller", "controller", map[string]string{
+		"controllerPeers": "n0-" + fc.ctlAddr, "controllerSelfId": "n0",
+		"controllerStorePath":         filepath.Join(c.dir, "controller"),
+		"scanNotActiveBrokerInterval": "500", "brokerHeartbeatTimeoutMills": "3000",
+	})
+	ctl.addr = fc.ctlAddr
+	ctl.waitUp()
+	fc.waitLeader()
+	procs := map[string]*haProc{}
+	for _, name := range []string{"fence-a", "fence-b"} {
+		p := fc.broker(name)
+		procs[p.addr] = p
+	}
+	masterAddr, _ := fc.waitInSync("a master with both replicas in sync")
+	topic := fmt.Sprintf("fo_fence_%d", time.Now().UnixNano())
+	send := func(addr string, n int) *wire.Command {
+		resp, err := foInvoke(addr, scSendRequest(topic, 4, n%4, scProps(codec.PropertyWaitStoreMsgOK, "true"), []byte("fence-"+strconv.Itoa(n))))
+		if err != nil {
+			return wire.NewResponse(wire.NewRequest(wire.SendMessageV2), wire.SystemError, err.Error())
+		}
+		return resp
+	}
+	eventually(t, 10*time.Second, "the master takes writes", func() (bool, string) {
+		resp := send(masterAddr, 0)
+		return resp.ResponseCode() == wire.Success, resp.Remark
+	})
+
+	if err := ctl.cmd.Process.Signal(syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = ctl.cmd.Process.Signal(syscall.SIGCONT) })
+	frozen := time.Now()
+	var fenced time.Duration
+	for n := 1; ; n++ {
+		resp := send(masterAddr, n)
+		if resp.ResponseCode() == wire.ServiceNotAvailable {
+			fenced = time.Since(frozen)
+			break
+		}
+		if time.Since(frozen) > 20*time.Second {
+			t.Fatalf("the master still answers %v %q 20 s after losing the controller", resp.ResponseCode(), resp.Remark)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Logf("master fenced %v after the controller froze (controllerHeartBeatTimeoutMills 3000)", fenced.Round(time.Millisecond))
+	if fenced < 2*time.Second {
+		t.Fatalf("fenced after %v, before the 3 s heartbeat timeout", fenced)
+	}
+
+	if err := ctl.cmd.Process.Signal(syscall.SIGCONT); err != nil {
+		t.Fatal(err)
+	}
+	master, _ := fc.waitInSync("a master again once the controller is back")
+	eventually(t, 20*time.Second, "the master takes writes again", func() (bool, string) {
+		resp := send(master, 1000)
+		return resp.ResponseCode() == wire.Success, resp.Remark
+	})
+	t.Logf("after the controller came back, %s is master", procs[master].name)
 }
