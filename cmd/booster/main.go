@@ -32,7 +32,9 @@ func main() {
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "log-level", Value: "info", Usage: "debug, info, warn or error (config key logLevel)"},
 			&cli.StringFlag{Name: "log-format", Value: "text", Usage: "text or json (config key logFormat)"},
+			pprofFlag(),
 		},
+		Before: startPprof,
 		Commands: []*cli.Command{
 			{
 				Name:   "namesrv",
