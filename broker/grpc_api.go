@@ -588,3 +588,76 @@ func (s *Session) SearchOffset(ctx context.Context, topic string, queueID int32,
 	off, _ := strconv.ParseInt(resp.ExtValue("offset"), 10, 64)
 	return off, nil
 }
+
+// PullRequest is a read of one queue from an offset (a 5.x pull
+// consumer's PullMessage).
+type PullRequest struct {
+	Group, Topic string
+	QueueID      int32
+	Offset       int64
+	MaxNums      int32
+	// ExpType (TAG or SQL92) and Exp are the filter.
+	ExpType, Exp string
+	// PollTime is how long a pull that finds nothing waits for a message
+	// (0: answer at once).
+	PollTime time.Duration
+}
+
+// PullResult is a pull's answer. Code is SUCCESS (Messages found),
+// PULL_NOT_FOUND (nothing new), PULL_RETRY_IMMEDIATELY (nothing matched
+// the filter) or PULL_OFFSET_MOVED (the offset is out of range); the next
+// pull starts at NextOffset.
+type PullResult struct {
+	Code                             wire.ResponseCode
+	Messages                         []codec.Message
+	NextOffset, MinOffset, MaxOffset int64
+}
+
+// Pull reads messages (PULL_MESSAGE with the filter in the request, long
+// polling for PollTime, no offset commit); other codes are a
+// *ResponseError.
+func (s *Session) Pull(ctx context.Context, r *PullRequest) (PullResult, error) {
+	flag := codec.PullFlagSubscription
+	if r.PollTime > 0 {
+		flag |= codec.PullFlagSuspend
+	}
+	req := wire.NewRequest(wire.PullMessage,
+		wire.Field{Key: "consumerGroup", Value: r.Group},
+		wire.Field{Key: "topic", Value: r.Topic},
+		wire.Field{Key: "queueId", Value: strconv.Itoa(int(r.QueueID))},
+		wire.Field{Key: "queueOffset", Value: strconv.FormatInt(r.Offset, 10)},
+		wire.Field{Key: "maxMsgNums", Value: strconv.Itoa(int(r.MaxNums))},
+		wire.Field{Key: "sysFlag", Value: strconv.Itoa(flag)},
+		wire.Field{Key: "commitOffset", Value: "0"},
+		wire.Field{Key: "suspendTimeoutMillis", Value: strconv.FormatInt(r.PollTime.Milliseconds(), 10)},
+		wire.Field{Key: "subscription", Value: r.Exp},
+		wire.Field{Key: "subVersion", Value: strconv.FormatInt(time.Now().UnixMilli(), 10)},
+		wire.Field{Key: "expressionType", Value: r.ExpType},
+	)
+	resp, err := s.call(ctx, req)
+	if err != nil {
+		return PullResult{}, err
+	}
+	res := PullResult{Code: resp.ResponseCode()}
+	switch res.Code {
+	case wire.Success, wire.PullNotFound, wire.PullRetryImmediately, wire.PullOffsetMoved:
+	default:
+		return res, &ResponseError{Code: res.Code, Remark: resp.Remark}
+	}
+	res.NextOffset, _ = strconv.ParseInt(resp.ExtValue("nextBeginOffset"), 10, 64)
+	res.MinOffset, _ = strconv.ParseInt(resp.ExtValue("minOffset"), 10, 64)
+	res.MaxOffset, _ = strconv.ParseInt(resp.ExtValue("maxOffset"), 10, 64)
+	if res.Code != wire.Success {
+		return res, nil
+	}
+	// One copy: the frame may be a buffer the writer reuses.
+	for body := append([]byte(nil), resp.Body...); len(body) > 0; {
+		m, n, err := codec.DecodeRecord(body)
+		if err != nil {
+			return res, fmt.Errorf("pull response: %w", err)
+		}
+		body = body[n:]
+		res.Messages = append(res.Messages, m)
+	}
+	return res, nil
+}

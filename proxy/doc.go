@@ -19,8 +19,10 @@
 // Calls served: QueryRoute, Heartbeat, SendMessage, QueryAssignment,
 // ReceiveMessage, AckMessage, ForwardMessageToDeadLetterQueue,
 // EndTransaction, Telemetry, NotifyClientTermination,
-// ChangeInvisibleDuration, GetOffset, UpdateOffset, QueryOffset. Other
-// calls (RecallMessage, SyncLiteSubscription) answer gRPC UNIMPLEMENTED.
+// ChangeInvisibleDuration, and the pull consumer's GetOffset,
+// UpdateOffset, QueryOffset and PullMessage (a PULL_MESSAGE; Apache's
+// proxy serves none of these four). Other calls (RecallMessage,
+// SyncLiteSubscription) answer gRPC UNIMPLEMENTED.
 //
 // As in Apache's proxy, a ReceiveMessage pops every queue of the topic
 // whatever queue id the request names (the Node.js client always names
