@@ -86,7 +86,7 @@ func (c *haCluster) broker(name, role string, id int, extra ...string) *haProc {
 		"listenPort": strconv.Itoa(port), "haListenPort": strconv.Itoa(testutil.FreePort(c.t, 0)),
 		"namesrvAddr": c.nsAddr, "storePathRootDir": filepath.Join(c.dir, name),
 		"mappedFileSizeCommitLog": strconv.Itoa(64 << 20), "registerNameServerPeriod": "10000",
-		"slaveSyncInterval": "1000", "flushConsumerOffsetInterval": "1000", "grpcServerPort": "0",
+		"slaveSyncInterval": "1000", "flushConsumerOffsetInterval": "1000", "grpcServerPort": "0", "consolePort": "0",
 	}
 	for i := 0; i+1 < len(extra); i += 2 {
 		conf[extra[i]] = extra[i+1]
