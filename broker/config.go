@@ -262,7 +262,7 @@ func (c *Config) Validate() error {
 	default:
 		errs = append(errs, fmt.Errorf("brokerRole %q is not ASYNC_MASTER, SYNC_MASTER or SLAVE", c.BrokerRole))
 	}
-	if c.BrokerRole == "SLAVE" && c.BrokerID <= 0 {
+	if c.BrokerRole == "SLAVE" && c.BrokerID <= 0 && !c.EnableControllerMode {
 		errs = append(errs, fmt.Errorf("a SLAVE's brokerId must be > 0, got %d", c.BrokerID))
 	}
 	if c.SlaveSyncInterval <= 0 {
@@ -295,6 +295,9 @@ func (c *Config) Validate() error {
 	}
 	if c.TransactionCheckInterval <= 0 || c.TransactionTimeOut < 0 || c.TransactionCheckMax <= 0 {
 		errs = append(errs, errors.New("transactionCheckInterval and transactionCheckMax must be positive, transactionTimeOut not negative"))
+	}
+	if err := c.ControllerModeConfig.Validate(); err != nil {
+		errs = append(errs, err)
 	}
 	if err := c.ExporterConfig.Validate(); err != nil {
 		errs = append(errs, err)

@@ -1,6 +1,11 @@
 package broker
 
-import "time"
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
 
 // ControllerModeConfig is the broker.conf part of Apache 5's controller
 // mode (BrokerConfig's controller keys): with enableControllerMode the
@@ -39,4 +44,23 @@ func (c *ControllerModeConfig) heartbeatInterval() time.Duration {
 // controllerTimeout is ControllerHeartBeatTimeoutMills as a duration.
 func (c *ControllerModeConfig) controllerTimeout() time.Duration {
 	return time.Duration(max(c.ControllerHeartBeatTimeoutMills, 100)) * time.Millisecond
+}
+
+// Validate reports every problem of the controller-mode keys.
+func (c *ControllerModeConfig) Validate() error {
+	if !c.EnableControllerMode {
+		return nil
+	}
+	var errs []error
+	if strings.TrimSpace(strings.ReplaceAll(c.ControllerAddr, ";", "")) == "" {
+		errs = append(errs, errors.New("enableControllerMode needs controllerAddr"))
+	}
+	if c.BrokerHeartbeatInterval <= 0 {
+		errs = append(errs, fmt.Errorf("brokerHeartbeatInterval %d must be positive", c.BrokerHeartbeatInterval))
+	}
+	if c.ControllerHeartBeatTimeoutMills <= int64(c.BrokerHeartbeatInterval) {
+		errs = append(errs, fmt.Errorf("controllerHeartBeatTimeoutMills %d must exceed brokerHeartbeatInterval %d",
+			c.ControllerHeartBeatTimeoutMills, c.BrokerHeartbeatInterval))
+	}
+	return errors.Join(errs...)
 }
