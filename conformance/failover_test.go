@@ -104,7 +104,7 @@ func (c *foCluster) broker(name string) *haProc {
 		"brokerIP1": "127.0.0.1", "bindAddress": "127.0.0.1", "listenPort": strconv.Itoa(port),
 		"namesrvAddr": c.nsAddr, "storePathRootDir": filepath.Join(c.dir, name),
 		"mappedFileSizeCommitLog": strconv.Itoa(64 << 20), "registerNameServerPeriod": "10000",
-		"slaveSyncInterval": "1000", "flushConsumerOffsetInterval": "1000", "grpcServerPort": "0",
+		"slaveSyncInterval": "1000", "flushConsumerOffsetInterval": "1000", "grpcServerPort": "0", "consolePort": "0",
 		"enableControllerMode": "true", "controllerAddr": c.ctlAddr,
 		"brokerHeartbeatInterval": "200", "controllerHeartBeatTimeoutMills": "3000",
 	})

@@ -114,6 +114,7 @@ func startTLSCluster(t *testing.T, nsMode, brokerMode string) *tlsCluster {
 		"storePathRootDir":        filepath.Join(dir, "store"),
 		"mappedFileSizeCommitLog": fmt.Sprint(64 << 20),
 		"grpcServerPort":          "0",
+		"consolePort":             "0",
 		"tls.server.mode":         brokerMode,
 		"tls.config.file":         "",
 	} {
