@@ -71,6 +71,7 @@ bindAddress=127.0.0.1
 listenPort=$bp
 namesrvAddr=127.0.0.1:$np
 grpcServerPort=$gp
+consolePort=0
 storePathRootDir=$work/store
 mappedFileSizeCommitLog=67108864
 transactionCheckInterval=1000
