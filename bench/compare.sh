@@ -32,10 +32,10 @@
 #                 Apache's own benchmark Producer (64 threads, 1 KiB) and Consumer
 #                 (org.apache.rocketmq.example.benchmark, scripts/apache/benchmark.sh)
 #                 for COMPARE_TOOL_DURATION, the Consumer subscribed first
-#   goclient-producer.log
+#   goclient-producer/N.log
 #                 rocketmq-client-go's own benchmark program (`producer`, 64
-#                 instances, 1000-byte bodies: its most), built from the module
-#                 cache
+#                 processes of one instance, 1000-byte bodies: its most), built
+#                 from the module cache
 #   backlog       COMPARE_BACKLOG messages of 1 KiB sent first, then consumed from the first offset
 #   q10k          64 sync senders, 1 KiB, one topic with COMPARE_BIG_QUEUES queues
 #   sync-p1k      p1k again on a SYNC_FLUSH broker
@@ -60,6 +60,8 @@
 #   COMPARE_APACHE_HEAP  Apache broker heap and direct memory (default 2g)
 #   COMPARE_TOOL_DURATION how long each benchmark program runs (default 30s, at least 15s:
 #                        their first report comes after ten one-second snapshots)
+#   COMPARE_GOCLIENT_PROCS processes of rocketmq-client-go's benchmark producer, one
+#                        sync sender each (default 64, as p1k's senders)
 #   COMPARE_BROKERS      which brokers to run (default "apache booster")
 #   COMPARE_RUNS         which runs to do (default "flush sync ha-async ha-sync")
 #   COMPARE_QUIET        before each workload, wait up to this many seconds for the machine's
@@ -82,6 +84,7 @@ heap="${COMPARE_APACHE_HEAP:-2g}"
 brokers="${COMPARE_BROKERS:-apache booster}"
 runs="${COMPARE_RUNS:-flush sync ha-async ha-sync}"
 tool_dur="${COMPARE_TOOL_DURATION:-30s}"
+goclient_procs="${COMPARE_GOCLIENT_PROCS:-64}"
 go="${GO:-go}"
 quiet="${COMPARE_QUIET:-0}"
 out="${COMPARE_OUT:-$(mktemp -d "${TMPDIR:-/tmp}/booster-compare.XXXXXX")}"
@@ -397,9 +400,14 @@ apache_tools() {
 
 # goclient_tool BROKER: rocketmq-client-go's own benchmark program
 # (`producer`, one sync sender per instance) with p1k's 64 senders, for
-# tool_secs; its output goes to <broker>-goclient-producer.log. Its bodies
-# are cut from a fixed 1000-character text, so they are 1000 bytes, not
-# 1 KiB (a larger -s panics).
+# tool_secs. Its instances (-i) all use the producer group
+# DEFAULT_PRODUCER in one client, so only the first one starts ("the
+# producer group has been created") and the others spin on "producer not
+# started": the senders are goclient_procs processes of -i 1 instead, each
+# with its own client and connection, stopped together. Their output goes
+# to <broker>-goclient-producer/<n>.log. The bodies are cut from a fixed
+# 1000-character text, so they are 1000 bytes, not 1 KiB (a larger -s
+# panics).
 goclient_tool() {
   local b=$1 topic=BenchGoTool
   local bin="$out/rocketmq-client-go-benchmark"
@@ -413,11 +421,18 @@ goclient_tool() {
   say "$b: rocketmq-client-go's benchmark producer (${tool_secs}s)"
   "$booster" bench producer -n "$NS" -t "$topic" --queues "$nq" -w 1 -q 1 --quiet >/dev/null 2>&1 ||
     say "$b: could not create $topic"
-  # it runs for -m minutes or until SIGTERM, and then prints a last snapshot
-  ROCKETMQ_GO_LOG_LEVEL=warn timeout -s TERM -k 30 "$tool_secs" \
-    "$bin" producer -n "$NS" -t "$topic" -g bench_goclient_tool -i 64 -s 1000 -m 10 \
-    >"$out/$b-goclient-producer.log" 2>&1 || true
-  grep 'Benchmark Producer Snapshot' "$out/$b-goclient-producer.log" | tail -n 1 | sed "s/^/[compare]   /" >&2 || true
+  # each runs for -m minutes or until SIGTERM, and then prints a last
+  # snapshot (at info level, as every snapshot)
+  local dir="$out/$b-goclient-producer" i pids=()
+  rm -rf "$dir"; mkdir -p "$dir"
+  for i in $(seq 1 "$goclient_procs"); do
+    ROCKETMQ_GO_LOG_LEVEL=info timeout -s TERM -k 30 "$tool_secs" \
+      "$bin" producer -n "$NS" -t "$topic" -g bench_goclient_tool -i 1 -s 1000 -m 10 \
+      >"$dir/$i.log" 2>&1 &
+    pids+=($!)
+  done
+  wait "${pids[@]}" 2>/dev/null || true
+  say "  $(grep -l 'Benchmark Producer Snapshot' "$dir"/*.log | wc -l) of $goclient_procs processes reported"
 }
 
 sync_workloads() {

@@ -252,7 +252,12 @@ func TestCompareTable(t *testing.T) {
 		"Current Time: 2026-11-25 22:00:02,000 | Send TPS: 1000 | Max RT(ms): 50 | Average RT(ms):  64.000 | Send Failed: 0 | Response Failed: 0\n")
 	writeLog("booster-apache-producer", "Current Time: 2026-11-25 22:00:01,000 | Send TPS: 2500 | Max RT(ms): 20 | Average RT(ms):  25.600 | Send Failed: 3 | Response Failed: 0\n")
 	writeLog("apache-apache-consumer", "Consumer Started.\n")
-	writeLog("booster-goclient-producer", `time="2026-11-25T22:00:00Z" level=info msg="Benchmark Producer Snapshot" averageRt=12.5 maxRt=40 responseFailed=0 sendFailed=0 sendTps=5000 total=50000`+"\n")
+	if err := os.Mkdir(filepath.Join(dir, "booster-goclient-producer"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeLog("booster-goclient-producer/1", `time="2026-11-25T22:00:00Z" level=info msg="Benchmark Producer Snapshot" averageRt=12.5 maxRt=40 responseFailed=0 sendFailed=0 sendTps=3000 total=50000`+"\n")
+	writeLog("booster-goclient-producer/2", `time="2026-11-25T22:00:00Z" level=info msg="Benchmark Producer Snapshot" averageRt=2.5 maxRt=40 responseFailed=0 sendFailed=0 sendTps=2000 total=50000`+"\n")
+	writeLog("booster-goclient-producer/3", "producer not started\n")
 	write("apache-sync-p1k", sum(500, 20, 0))
 	write("booster-sync-p1k", sum(2400, 5, 0))
 	write("apache-startup", Startup{Millis: 4000})
@@ -277,7 +282,9 @@ func TestCompareTable(t *testing.T) {
 		"Go client (bench --client=go), 1 KiB, 64 sync      msg/s           n/a         1500             n/a",
 		"Apache benchmark Producer, 1 KiB, 64 threads       msg/s          1000         2500           2.50x",
 		"average send RT                                  ms             64.0         25.6           0.40x",
-		"Go client benchmark producer, 1000 B, 64 inst.     msg/s           n/a         5000             n/a",
+		"Go client benchmark producer, 1000 B, 64 procs     msg/s           n/a         5000             n/a",
+		"average send RT                                  ms              n/a         8.50             n/a",
+		"warning: booster goclient-producer: 2 of 3 processes reported",
 		"broker RssAnon under load (peak)                   MiB            1024         50.0           0.05x",
 		"broker RssAnon idle (anonymous memory)             MiB             n/a         5.00             n/a",
 		"broker VmRSS under load (peak, with mapped files)  MiB            2048        100.0           0.05x",

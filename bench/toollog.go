@@ -120,3 +120,25 @@ func lastToolReport(r io.Reader, parse func(string, *ToolReport) bool) (ToolRepo
 	last.Reports = n
 	return last, n > 0
 }
+
+// SumToolReports combines the last reports of several processes that ran
+// side by side over the same span (one sender each): the TPS and failures
+// add up, the average RT is weighted by each process's TPS, and the max
+// RT is the largest. Reports counts the processes.
+func SumToolReports(reps []ToolReport) ToolReport {
+	var sum ToolReport
+	var weighted float64
+	for _, r := range reps {
+		sum.TPS += r.TPS
+		sum.Failed += r.Failed
+		sum.MaxMillis = max(sum.MaxMillis, r.MaxMillis)
+		if r.TPS > 0 {
+			weighted += r.AvgMillis * r.TPS
+		}
+	}
+	if sum.TPS > 0 {
+		sum.AvgMillis = weighted / sum.TPS
+	}
+	sum.Reports = len(reps)
+	return sum
+}
