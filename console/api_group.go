@@ -43,6 +43,9 @@ func systemGroup(g string) bool {
 	return strings.HasPrefix(g, "CID_RMQ_SYS_")
 }
 
+// groupsAtOnce bounds how many groups /api/groups asks about at once.
+const groupsAtOnce = 8
+
 func (s *Server) apiGroups(r *http.Request) (any, error) {
 	ctx := r.Context()
 	masters, err := s.cli.masters(ctx, "")
@@ -66,9 +69,12 @@ func (s *Server) apiGroups(r *http.Request) (any, error) {
 	}
 	rows := make([]groupRow, 0, len(byName))
 	var wg sync.WaitGroup
-	var mu sync.Mutex // guards rows
+	var mu sync.Mutex                          // guards rows
+	slots := make(chan struct{}, groupsAtOnce) // bounds the groups asked at once
 	for _, g := range byName {
 		wg.Go(func() {
+			slots <- struct{}{}
+			defer func() { <-slots }()
 			if !g.System {
 				lag, _ := s.groupLag(ctx, masters, g.Group)
 				for _, q := range lag.Queues {
