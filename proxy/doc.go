@@ -36,7 +36,10 @@
 // time without background renewal; transaction ids are the half message's
 // offset message id (opaque to clients); a receive's attempt_id is
 // ignored (a retried receive pops anew); RecallMessage is not served (the
-// broker has no RECALL_MESSAGE), so send results carry no recall handle.
+// broker has no RECALL_MESSAGE), so send results carry no recall handle;
+// a receive's invisible duration may be below Apache's 10 s minimum
+// (minInvisibleTimeMillsForRecv) and its long polling outside Apache's
+// 5-20 s bounds (only the call's deadline bounds it).
 //
 // Concurrency: a Server is safe for concurrent use; its client table is
 // guarded by Server.mu, each client's telemetry outbox by client.mu.

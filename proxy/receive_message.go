@@ -15,7 +15,9 @@ package proxy
 // offset 0 for a queue never truncated). The stream carries a status (OK,
 // MESSAGE_NOT_FOUND, TOO_MANY_REQUESTS for a full polling queue, or the
 // failure), then each message, then the delivery timestamp. A message's
-// receipt handle is the pop handle plus its commit-log offset.
+// receipt handle is the pop handle plus its commit-log offset. An
+// invisible duration above 12 h answers ILLEGAL_INVISIBLE_TIME (here and
+// in ChangeInvisibleDuration).
 //
 // AckMessage acks each entry (ACK_MESSAGE with the handle's real topic,
 // queue and offset): INVALID_RECEIPT_HANDLE for a handle that does not
@@ -27,6 +29,7 @@ package proxy
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"google.golang.org/grpc"
@@ -43,7 +46,21 @@ const (
 	longPollingReserve   = 200 * time.Millisecond
 	defaultLongPolling   = 20 * time.Second
 	defaultInvisibleTime = 30 * time.Second
+	maxInvisibleTime     = 12 * time.Hour // Apache's maxInvisibleTimeMills
 )
+
+// checkInvisible answers ILLEGAL_INVISIBLE_TIME for an invisible duration
+// below 0 or above 12 h, as Apache's GrpcValidator does (its 10 s minimum
+// for receives is not enforced), else nil.
+func checkInvisible(d time.Duration) *v2pb.Status {
+	switch {
+	case d < 0:
+		return st(v2pb.Code_ILLEGAL_INVISIBLE_TIME, "the invisibleTime is too small. min is 0")
+	case d > maxInvisibleTime:
+		return st(v2pb.Code_ILLEGAL_INVISIBLE_TIME, "the invisibleTime is too large. max is "+strconv.FormatInt(maxInvisibleTime.Milliseconds(), 10))
+	}
+	return nil
+}
 
 // ReceiveMessage implements v2pb.MessagingServiceServer.
 func (s *Server) ReceiveMessage(req *v2pb.ReceiveMessageRequest, stream grpc.ServerStreamingServer[v2pb.ReceiveMessageResponse]) error {
@@ -78,6 +95,8 @@ func (s *Server) ReceiveMessage(req *v2pb.ReceiveMessageRequest, stream grpc.Ser
 	invisible := durationMillis(req.GetInvisibleDuration(), defaultInvisibleTime)
 	if req.GetAutoRenew() {
 		invisible = autoRenewInvisible
+	} else if sts := checkInvisible(invisible); sts != nil {
+		return finish(sts, nil)
 	}
 	poll := durationMillis(req.GetLongPollingTimeout(), defaultLongPolling)
 	if dl, ok := ctx.Deadline(); ok {
@@ -190,6 +209,9 @@ func (s *Server) ChangeInvisibleDuration(ctx context.Context, req *v2pb.ChangeIn
 	}
 	if req.GetInvisibleDuration() == nil {
 		return &v2pb.ChangeInvisibleDurationResponse{Status: st(v2pb.Code_ILLEGAL_INVISIBLE_TIME, "invisible duration is missing")}, nil
+	}
+	if sts := checkInvisible(req.GetInvisibleDuration().AsDuration()); sts != nil {
+		return &v2pb.ChangeInvisibleDurationResponse{Status: sts}, nil
 	}
 	handle, err := c.sess.ChangeInvisible(ctx, req.GetGroup().GetName(), req.GetTopic().GetName(), h, req.GetReceiptHandle(), req.GetInvisibleDuration().AsDuration())
 	if err != nil {
