@@ -49,7 +49,7 @@ CRASH_CYCLES ?= 100
 crash: build
 	BOOSTER_TEST_BINARY=$(CURDIR)/$(BIN)/booster $(GO) test -race -count=1 -timeout 60m -run TestCrashSyncFlushKeepsAcknowledged -v ./conformance/ -crash.cycles=$(CRASH_CYCLES)
 
-## java-conformance: the official Java client (4.9.x and 5.x, JSON and ROCKETMQ headers, VIP channel)
+## java-conformance: the official Java client (4.9.x and 5.x, JSON and ROCKETMQ headers, VIP channel, TLS)
 ## against the binary; prints the matrix and writes conformance/java/target/matrix.txt (needs JDK 17 + Maven)
 java-conformance: build
 	BOOSTER_BINARY=$(CURDIR)/$(BIN)/booster conformance/java/run.sh

@@ -103,6 +103,10 @@ public final class Booster {
             conf.put("listenPort", String.valueOf(bp));
             conf.put("namesrvAddr", nsAddr);
             conf.put("storePathRootDir", dir.resolve("store").toString());
+            if (Boolean.getBoolean("conformance.tls")) {
+                // clients must come over TLS (-Dtls.enable=true); plaintext is closed
+                conf.put("tls.server.mode", "enforcing");
+            }
             StringBuilder sb = new StringBuilder();
             conf.forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
             Path confFile = dir.resolve("broker.conf");
