@@ -80,8 +80,9 @@ fuzz:
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem ./wire/ ./codec/ ./store/
 
-## compare: Apache RocketMQ and Booster side by side under the same workloads (bench/compare.sh; needs
-## JDK 17 + Maven; COMPARE_DURATION, COMPARE_BACKLOG, ... tune it); prints one table
+## compare: Apache RocketMQ and Booster side by side under the same workloads, with and without a
+## slave, plus Apache's and the Go client's own benchmark programs (bench/compare.sh; needs JDK 17 +
+## Maven + Go; COMPARE_DURATION, COMPARE_BACKLOG, ... tune it); prints one table
 compare: build
 	BOOSTER=$(CURDIR)/$(BIN)/booster bench/compare.sh
 

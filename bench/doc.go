@@ -11,7 +11,10 @@
 // every message carries its send time in the PropertySendTime property.
 // FirstSend measures the time from a broker's start to its first
 // acknowledged send, and CompareTable prints the side-by-side table of
-// bench/compare.sh (`make compare`).
+// bench/compare.sh (`make compare`). ParseJavaProducerLog,
+// ParseJavaConsumerLog and ParseGoProducerLog read the periodic reports of
+// Apache's benchmark Producer and Consumer and of rocketmq-client-go's
+// benchmark program, which the comparison runs besides.
 //
 // Two client implementations: ClientWire speaks the remoting protocol
 // through Booster's own wire/transport client (codec headers and records),
@@ -26,7 +29,9 @@
 // recorder's mutex; a reporter goroutine drains them every Interval, prints
 // one line (TPS, MiB/s, errors, avg/p50/p99/p999/max in ms and, with
 // WatchPID, the broker's VmRSS) and accumulates the Summary, leaving out
-// the first Warmup.
+// the first Warmup. With WatchPID it also keeps the peak RssAnon: the
+// broker's resident anonymous memory, which leaves out the page-cache
+// pages of its mapped commit log that VmRSS counts.
 //
 // # Concurrency
 //
