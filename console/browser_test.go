@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/booster-mq/booster/wire"
 )
 
 // chromium returns the browser binary: $BOOSTER_CHROMIUM, else the first
@@ -190,6 +192,13 @@ func TestBrowser(t *testing.T) {
 	equal(t, b.count(`tr.broker[data-broker="broker-a"]`), 1)
 	b.run("chart samples", poll(`+document.getElementById("chart-tps").dataset.points >= 6 &&
 		+document.getElementById("chart-latency").dataset.points >= 6`))
+	// Messages sent now (to a topic of their own) show on the throughput chart.
+	call(t, f.conn, request(wire.UpdateAndCreateTopic, "topic", "LiveTopic", "defaultTopic", "TBW102", "readQueueNums", "1",
+		"writeQueueNums", "1", "perm", "6", "topicFilterType", "SINGLE_TAG", "topicSysFlag", "0", "order", "false"))
+	for i := range 20 {
+		f.send(t, "LiveTopic", 0, fmt.Sprintf("live-%d", i), "live")
+	}
+	b.run("put rate charted", poll(`Object.values(samples.series).some((s) => s.put.some(([, v]) => v > 0))`))
 	b.contains("#legend-tps", "broker-a:0 put", "broker-a:0 get")
 	b.contains("#legend-latency", "broker-a:0 admin RTT")
 	b.screenshot("cluster")

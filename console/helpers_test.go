@@ -34,6 +34,18 @@ type fixture struct {
 	console string            // the console's base URL
 }
 
+// send stores a message (tag TagA, one key) in a queue of topic and
+// returns its offset id and unique key.
+func (f *fixture) send(t *testing.T, topic string, queue int, key, body string) (id, uniq string) {
+	t.Helper()
+	uniq = fmt.Sprintf("C0A80001%024X", time.Now().UnixNano())
+	props := codec.EncodeProperties(map[string]string{codec.PropertyTags: "TagA", codec.PropertyKeys: key, codec.PropertyUniqKey: uniq})
+	req := request(wire.SendMessageV2, "a", "pg", "b", topic, "c", "TBW102", "d", strconv.Itoa(fixQueues), "e", strconv.Itoa(queue),
+		"f", "0", "g", strconv.FormatInt(time.Now().UnixMilli(), 10), "h", "0", "i", props)
+	req.Body = []byte(body)
+	return call(t, f.conn, req).ExtValue("msgId"), uniq
+}
+
 func call(t *testing.T, cl *transport.Client, req *wire.Command) *wire.Command {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -109,14 +121,8 @@ func startFixture(t *testing.T, withConsole bool) *fixture {
 	testutil.Eventually(t, 10*time.Second, "route of "+fixTopic, func() bool { return hasRoute(ns, fixTopic) })
 
 	for i := range fixSent {
-		uniq := fmt.Sprintf("C0A80001%024X", time.Now().UnixNano()+int64(i))
-		props := codec.EncodeProperties(map[string]string{codec.PropertyTags: "TagA",
-			codec.PropertyKeys: fmt.Sprintf("order-%d", i+1), codec.PropertyUniqKey: uniq})
-		req := request(wire.SendMessageV2, "a", "pg", "b", fixTopic, "c", "TBW102", "d", n, "e", strconv.Itoa(i%2),
-			"f", "0", "g", strconv.FormatInt(time.Now().UnixMilli(), 10), "h", "0", "i", props)
-		req.Body = fmt.Appendf(nil, "hello console %d", i+1)
-		resp := call(t, f.conn, req)
-		f.ids = append(f.ids, resp.ExtValue("msgId"))
+		id, uniq := f.send(t, fixTopic, i%2, fmt.Sprintf("order-%d", i+1), fmt.Sprintf("hello console %d", i+1))
+		f.ids = append(f.ids, id)
 		f.uniq = append(f.uniq, uniq)
 	}
 
