@@ -589,3 +589,87 @@ func TestFailoverRejoinTruncatesUnacknowledged(t *testing.T) {
 	t.Logf("old master wrote %d bytes, the slave had %d when promoted (%d of %d unacknowledged messages); the rejoined replica cut %d bytes",
 		stored, promotedAt, unacked, len(codes), stored-promotedAt)
 }
+
+// TestFailoverControllerGroup runs three stand-alone controllers (one raft
+// group over TCP): followers answer CONTROLLER_NOT_LEADER, brokers find
+// the leader, and after kill -9 of the controller leader the new leader
+// still elects a new master when the master dies.
+func TestFailoverControllerGroup(t *testing.T) {
+	c := newHACluster(t)
+	var peers []string
+	var addrs []string
+	for i := range 3 {
+		a := fmt.Sprintf("127.0.0.1:%d", testutil.FreePort(t, 2))
+		addrs = append(addrs, a)
+		peers = append(peers, fmt.Sprintf("n%d-%s", i, a))
+	}
+	ctls := map[string]*haProc{}
+	for i, a := range addrs {
+		p := c.start(fmt.Sprintf("controller-%d", i), "controller", map[string]string{
+			"controllerPeers": strings.Join(peers, ";"), "controllerSelfId": fmt.Sprintf("n%d", i),
+			"controllerStorePath":         filepath.Join(c.dir, "controllers"),
+			"scanNotActiveBrokerInterval": "500", "brokerHeartbeatTimeoutMills": "3000",
+		})
+		p.addr = a
+		ctls[a] = p
+	}
+	for _, p := range ctls {
+		p.waitUp()
+	}
+	leader := func() string {
+		for _, a := range addrs {
+			if p := ctls[a]; p.cmd == nil {
+				continue
+			}
+			if resp, err := foInvoke(a, wire.NewRequest(wire.ControllerGetMetadataInfo)); err == nil && resp.ExtValue("isLeader") == "true" {
+				return a
+			}
+		}
+		return ""
+	}
+	var lead string
+	eventually(t, 30*time.Second, "a controller leader", func() (bool, string) {
+		lead = leader()
+		return lead != "", "no leader yet"
+	})
+	fc := &foCluster{haCluster: c, ctlAddr: strings.Join(addrs, ";")}
+	procs := map[string]*haProc{}
+	for _, name := range []string{"grp-a", "grp-b"} {
+		p := fc.broker(name)
+		procs[p.addr] = p
+	}
+	fc.ctlAddr = lead
+	masterAddr, epoch := fc.waitInSync("a master with both replicas in sync")
+	for _, a := range addrs {
+		if a == lead {
+			continue
+		}
+		resp, err := foInvoke(a, wire.NewRequest(wire.ControllerGetReplicaInfo, wire.Field{Key: "brokerName", Value: "broker-fo"}))
+		if err != nil || resp.ResponseCode() != wire.ControllerNotLeader {
+			t.Fatalf("follower %s answered %v %v, want CONTROLLER_NOT_LEADER", a, resp, err)
+		}
+	}
+
+	// The controller leader dies; another takes over with the same state.
+	ctls[lead].stop(true)
+	eventually(t, 30*time.Second, "a new controller leader", func() (bool, string) {
+		l := leader()
+		fc.ctlAddr = l
+		return l != "" && l != lead, "no new leader yet"
+	})
+	m, e, set, err := fc.replica()
+	if err != nil || m != masterAddr || e != epoch || len(set) != 2 {
+		t.Fatalf("after the controller failover: master %q epoch %d set %v (%v), want %s epoch %d", m, e, set, err, masterAddr, epoch)
+	}
+
+	// The broker master dies; the new controller leader promotes the slave.
+	procs[masterAddr].stop(true)
+	eventually(t, 30*time.Second, "the slave promoted by the new controller leader", func() (bool, string) {
+		m, e, _, err := fc.replica()
+		if err != nil {
+			return false, err.Error()
+		}
+		return m != "" && m != masterAddr && e > epoch, fmt.Sprintf("master %q epoch %d", m, e)
+	})
+	t.Logf("controller leader %s killed; the new leader %s promoted the slave", lead, fc.ctlAddr)
+}

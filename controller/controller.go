@@ -214,6 +214,10 @@ func (c *Controller) Addr() string { return c.self.Addr }
 // IsLeader reports whether this controller is the raft leader.
 func (c *Controller) IsLeader() bool { return c.raft != nil && c.raft.State() == raft.Leader }
 
+// ready reports whether this controller is the leader and has applied
+// everything committed before its term (it serves requests only then).
+func (c *Controller) ready() bool { return c.leader.Load() && c.IsLeader() }
+
 // Leader returns the leader's id and remoting address ("" when unknown).
 func (c *Controller) Leader() (id, addr string) {
 	_, lid := c.raft.LeaderWithID()
@@ -236,11 +240,14 @@ func (c *Controller) watchLeadership(notify <-chan bool) {
 			return
 		case leader := <-notify:
 			if leader {
-				// Apply everything committed before acting as leader.
+				// Apply everything committed before acting as leader; a
+				// leader that cannot is about to lose its term.
 				if err := c.raft.Barrier(applyTimeout).Error(); err != nil {
 					c.log.Warn("raft barrier after election", "err", err)
+					leader = false
+				} else {
+					c.live.leaderSince(time.Now())
 				}
-				c.live.leaderSince(time.Now())
 			}
 			c.leader.Store(leader)
 			c.log.Info("controller leadership", "leader", leader)

@@ -94,7 +94,7 @@ type ElectMasterResponseBody struct {
 
 func (c *Controller) leaderOnly(h transport.Handler) transport.Handler {
 	return func(r *transport.Request) *wire.Command {
-		if !c.IsLeader() {
+		if !c.ready() {
 			return c.notLeader(r.Cmd)
 		}
 		return h(r)
@@ -278,7 +278,7 @@ func (c *Controller) getMetadataInfo(r *transport.Request) *wire.Command {
 	resp.SetExt("group", "booster-controller")
 	resp.SetExt("controllerLeaderId", id)
 	resp.SetExt("controllerLeaderAddress", addr)
-	resp.SetExt("isLeader", strconv.FormatBool(c.IsLeader()))
+	resp.SetExt("isLeader", strconv.FormatBool(c.ready()))
 	resp.SetExt("peers", c.cfg.Peers)
 	return resp
 }
