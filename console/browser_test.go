@@ -198,7 +198,8 @@ func TestBrowser(t *testing.T) {
 	for i := range 20 {
 		f.send(t, "LiveTopic", 0, fmt.Sprintf("live-%d", i), "live")
 	}
-	b.run("put rate charted", poll(`Object.values(samples.series).some((s) => s.put.some(([, v]) => v > 0))`))
+	b.run("put rate charted", poll(`Object.values(samples.series).some((s) => s.put.slice(1).some(([, v]) => v > 0))`))
+	b.run("put total updated", poll(`+document.querySelector('td[data-put="broker-a:0"]').textContent >= 26`))
 	b.contains("#legend-tps", "broker-a:0 put", "broker-a:0 get")
 	b.contains("#legend-latency", "broker-a:0 admin RTT")
 	b.screenshot("cluster")

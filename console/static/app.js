@@ -100,7 +100,9 @@ async function pageCluster() {
           el("td", {}, b.brokerName), num(b.brokerId), el("td", {}, b.addr),
           b.error ? el("td", { class: "error", colspan: 7 }, b.error) : [
             el("td", {}, b.version), el("td", {}, b.putTps), el("td", {}, b.getTps),
-            num(b.msgPutTotalTodayNow), num(b.msgGetTotalTodayNow), el("td", {}, b.commitLogDiskRatio), el("td", {}, b.runtime)])))));
+            el("td", { class: "num", "data-put": b.brokerName + ":" + b.brokerId }, b.msgPutTotalTodayNow),
+            el("td", { class: "num", "data-get": b.brokerName + ":" + b.brokerId }, b.msgGetTotalTodayNow),
+            el("td", {}, b.commitLogDiskRatio), el("td", {}, b.runtime)])))));
   }
   out.push(el("h3", {}, "Live"), el("div", { class: "charts" },
     el("section", { class: "card" }, el("b", {}, "Throughput (messages/s)"), el("div", { class: "legend", id: "legend-tps" }), el("canvas", { id: "chart-tps" })),
@@ -126,6 +128,10 @@ async function pollStats() {
         get = Math.max(0, (b.getTotal - prev.get) * 1000 / (t - prev.t));
       }
       lastTotals[b.broker] = { t, put: b.putTotal, get: b.getTotal };
+      for (const [attr, v] of [["data-put", b.putTotal], ["data-get", b.getTotal]]) { // the cluster table's totals
+        const cell = document.querySelector(`td[${attr}="${CSS.escape(b.broker)}"]`);
+        if (cell && !b.error) cell.textContent = v;
+      }
       s.put.push([t, put]); s.get.push([t, get]); s.rtt.push([t, b.rttMs]); s.wait.push([t, b.sendWaitMs + b.pageCacheLockMs]);
       for (const k of ["put", "get", "rtt", "wait"]) if (s[k].length > maxPoints) s[k].shift();
     }
