@@ -5,7 +5,7 @@ VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 FUZZTIME ?= 30s
 
-.PHONY: grpc-conformance grpc-node-conformance all build run test unit conformance mqadmin-java crash java-conformance fuzz bench compare lint generate clean
+.PHONY: grpc-conformance grpc-node-conformance all build run test unit conformance mqadmin-java crash failover-soak java-conformance fuzz bench compare lint generate clean
 
 all: build
 
@@ -48,6 +48,11 @@ mqadmin-java:
 CRASH_CYCLES ?= 100
 crash: build
 	BOOSTER_TEST_BINARY=$(CURDIR)/$(BIN)/booster $(GO) test -race -count=1 -timeout 60m -run TestCrashSyncFlushKeepsAcknowledged -v ./conformance/ -crash.cycles=$(CRASH_CYCLES)
+
+## failover-soak: FAILOVER_ROUNDS kill -9 / rejoin rounds of the controller-mode master under load
+FAILOVER_ROUNDS ?= 10
+failover-soak: build
+	BOOSTER_TEST_BINARY=$(CURDIR)/$(BIN)/booster $(GO) test -race -count=1 -timeout 60m -run TestFailoverControllerKillMaster -v ./conformance/ -failover.rounds=$(FAILOVER_ROUNDS) -failover.load=10s
 
 ## java-conformance: the official Java client (4.9.x and 5.x, JSON and ROCKETMQ headers, VIP channel, TLS)
 ## against the binary; prints the matrix and writes conformance/java/target/matrix.txt (needs JDK 17 + Maven)
