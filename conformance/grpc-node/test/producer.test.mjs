@@ -92,3 +92,16 @@ test('producer: a delay message is delivered after its delivery time', async () 
     await c.shutdown();
   }
 });
+
+test('producer: failures come back with Apache\'s status codes', async () => {
+  const topic = 'n_normal';
+  const p = await producer([ topic ]);
+  try {
+    await assert.rejects(p.send({ topic: 'n_no_such_topic', body: Buffer.from('x') }),
+      err => err.name === 'NotFoundException' && err.code === 40402, 'unknown topic: TOPIC_NOT_FOUND');
+    await assert.rejects(p.send({ topic, body: Buffer.from('x'), properties: new Map([[ 'UNIQ_KEY', 'mine' ]]) }),
+      err => err.name === 'BadRequestException' && err.code === 40007, 'a system property key: ILLEGAL_MESSAGE_PROPERTY_KEY');
+  } finally {
+    await p.shutdown();
+  }
+});
