@@ -127,7 +127,9 @@ func (s *Server) serveTLS(c *Conn, t *tlsSession) {
 			_ = c.gc.Close()
 			return
 		}
-		buf = buf[:copy(buf, buf[used:])]
+		if used > 0 {
+			buf = buf[:copy(buf, buf[used:])]
+		}
 		if want > cap(buf) {
 			grown := make([]byte, len(buf), want)
 			copy(grown, buf)
@@ -196,7 +198,8 @@ type pipeConn struct {
 	c      *Conn
 	mu     sync.Mutex
 	cond   sync.Cond // signalled on feed and close; L is &mu
-	in     []byte    // ciphertext not yet read
+	in     []byte    // ciphertext fed; in[off:] is not read yet
+	off    int
 	closed bool
 }
 
@@ -212,9 +215,15 @@ func (p *pipeConn) feed(b []byte) bool {
 	if p.closed {
 		return false
 	}
-	if len(p.in)+len(b) > maxTLSInbound {
+	if len(p.in)-p.off+len(b) > maxTLSInbound {
 		p.c.srv.log.Warn("closing connection: too much unread TLS input", "remote", p.c.remote)
 		return false
+	}
+	if p.off > 0 && len(p.in)+len(b) > cap(p.in) {
+		// Move the unread bytes to the front before growing, once per
+		// growth rather than once per read.
+		p.in = p.in[:copy(p.in, p.in[p.off:])]
+		p.off = 0
 	}
 	p.in = append(p.in, b...)
 	p.cond.Signal()
@@ -225,7 +234,7 @@ func (p *pipeConn) feed(b []byte) bool {
 func (p *pipeConn) close() {
 	p.mu.Lock()
 	p.closed = true
-	p.in = nil
+	p.in, p.off = nil, 0
 	p.cond.Broadcast()
 	p.mu.Unlock()
 }
@@ -234,17 +243,19 @@ func (p *pipeConn) close() {
 func (p *pipeConn) Read(b []byte) (int, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	for len(p.in) == 0 && !p.closed {
+	for len(p.in) == p.off && !p.closed {
 		p.cond.Wait()
 	}
-	if len(p.in) == 0 {
+	if len(p.in) == p.off {
 		return 0, io.EOF
 	}
-	n := copy(b, p.in)
-	if n == len(p.in) {
-		p.in = p.in[:0]
-	} else {
-		p.in = p.in[:copy(p.in, p.in[n:])]
+	// Reads advance off instead of moving what is left: a peer far ahead
+	// of the decryption (megabytes fed) must not cost a copy of all of it
+	// per TLS record read.
+	n := copy(b, p.in[p.off:])
+	p.off += n
+	if p.off == len(p.in) {
+		p.in, p.off = p.in[:0], 0
 	}
 	return n, nil
 }
