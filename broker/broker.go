@@ -171,7 +171,8 @@ func New(cfg Config, log *slog.Logger) (*Broker, error) {
 		_ = st.Close()
 		return nil, err
 	}
-	b.server = transport.NewServer(sc, transport.NewRouter(b.timedRoutes(transport.LogRejections(b.aclRoutes(b.routes()), transport.NewRejectLog(log)))), log)
+	sc.Rejects = transport.NewRejectLog(log)
+	b.server = transport.NewServer(sc, transport.NewRouter(b.timedRoutes(transport.LogRejections(b.aclRoutes(b.routes()), sc.Rejects))), log)
 	b.server.OnConnClose(b.connClosed)
 	return b, nil
 }

@@ -84,7 +84,8 @@ func (s *Server) start() error {
 	}
 	addr := net.JoinHostPort(cfg.BindAddress, strconv.Itoa(cfg.ListenPort))
 	s.initMetrics(cfg, addr)
-	srv := transport.NewServer(sc, transport.NewRouter(s.timedRoutes(transport.LogRejections(s.handlers(), transport.NewRejectLog(s.log)))), s.transportLog)
+	sc.Rejects = transport.NewRejectLog(s.log)
+	srv := transport.NewServer(sc, transport.NewRouter(s.timedRoutes(transport.LogRejections(s.handlers(), sc.Rejects))), s.transportLog)
 	srv.OnConnClose(s.connClosed)
 	if err := srv.Start(addr); err != nil {
 		return err

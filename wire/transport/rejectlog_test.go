@@ -2,6 +2,7 @@ package transport
 
 import (
 	"bytes"
+	"context"
 	"log/slog"
 	"net/netip"
 	"strings"
@@ -69,5 +70,30 @@ func TestRejectLogBoundsItsMemory(t *testing.T) {
 	}
 	if len(rl.seen) > rejectKeysMax {
 		t.Fatalf("%d kinds remembered, bound is %d", len(rl.seen), rejectKeysMax)
+	}
+}
+
+// A code without a route is refused by the server itself, and logged.
+func TestServerLogsWhatItRefuses(t *testing.T) {
+	var logs syncBuffer
+	addr, _ := startEchoWith(t, func(c *ServerConfig) {
+		c.Rejects = NewRejectLog(slog.New(slog.NewTextHandler(&logs, nil)))
+	})
+	cl, err := Dial(context.Background(), addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	for range 3 {
+		resp, err := cl.Invoke(ctx, wire.NewRequest(wire.RequestCode(9999)))
+		if err != nil || resp.ResponseCode() != wire.RequestCodeNotSupported {
+			t.Fatalf("unknown code: %v %v", resp, err)
+		}
+	}
+	out := logs.String()
+	if strings.Count(out, "request refused") != 1 || !strings.Contains(out, "request type 9999 not supported") {
+		t.Fatalf("log:\n%s", out)
 	}
 }

@@ -33,6 +33,9 @@ type PoolConfig struct {
 type ServerConfig struct {
 	// Name labels log lines ("namesrv", "broker").
 	Name string
+	// Rejects, when set, logs the requests the server itself refuses (an
+	// unknown code, flow control), as LogRejections does for handlers.
+	Rejects *RejectLog
 	// Pools sizes each executor class except Inline.
 	Pools [numClasses]PoolConfig
 	// IdleTimeout closes a connection that neither read nor wrote for
@@ -419,8 +422,7 @@ func (s *Server) dispatch(c *Conn, cmd *wire.Command) {
 	c.version.Store(cmd.Version)
 	e, ok := s.router.lookup(cmd.RequestCode())
 	if !ok {
-		s.log.Debug("request code not supported", "remote", c.remote, "code", cmd.Code)
-		s.respondInLoop(c, cmd, NotSupported(cmd))
+		s.refuse(c, cmd, NotSupported(cmd))
 		return
 	}
 	r := &Request{Cmd: cmd, Conn: c, Arrived: time.Now()}
@@ -430,15 +432,24 @@ func (s *Server) dispatch(c *Conn, cmd *wire.Command) {
 	}
 	switch {
 	case s.draining.Load():
-		s.respondInLoop(c, cmd, wire.NewResponse(cmd, wire.SystemBusy,
+		s.refuse(c, cmd, wire.NewResponse(cmd, wire.SystemBusy,
 			"[REJECTREQUEST]system busy, start flow control for a while, the server is shutting down"))
 	case e.class == Send && s.cfg.Busy != nil && s.cfg.Busy():
-		s.respondInLoop(c, cmd, wire.NewResponse(cmd, wire.SystemBusy, "[REJECTREQUEST]system busy, start flow control for a while"))
+		s.refuse(c, cmd, wire.NewResponse(cmd, wire.SystemBusy, "[REJECTREQUEST]system busy, start flow control for a while"))
 	case !s.queues[e.class].push(task{r, e.h}):
 		s.warnRateLimited("executor queue full", "class", e.class, "remote", c.remote, "code", cmd.Code)
-		s.respondInLoop(c, cmd, wire.NewResponse(cmd, wire.SystemBusy,
+		s.refuse(c, cmd, wire.NewResponse(cmd, wire.SystemBusy,
 			fmt.Sprintf("[OVERLOAD]system busy, start flow control for a while, %s queue is full", e.class)))
 	}
+}
+
+// refuse answers a request the server turns away before any handler,
+// logging it through cfg.Rejects.
+func (s *Server) refuse(c *Conn, req, resp *wire.Command) {
+	if s.cfg.Rejects != nil {
+		s.cfg.Rejects.Note(c.remote, req.RequestCode(), resp)
+	}
+	s.respondInLoop(c, req, resp)
 }
 
 // respondInLoop writes a response from the event loop.
@@ -527,8 +538,11 @@ func (s *Server) rejectQueued(ts []task, q *workQueue, now time.Time, format str
 	}
 	size := q.size()
 	for _, t := range ts {
-		_ = t.r.Conn.Reply(t.r.Cmd, wire.NewResponse(t.r.Cmd, wire.SystemBusy,
-			fmt.Sprintf(format, now.Sub(t.r.Arrived).Milliseconds(), size)))
+		resp := wire.NewResponse(t.r.Cmd, wire.SystemBusy, fmt.Sprintf(format, now.Sub(t.r.Arrived).Milliseconds(), size))
+		if s.cfg.Rejects != nil {
+			s.cfg.Rejects.Note(t.r.Conn.remote, t.r.Cmd.RequestCode(), resp)
+		}
+		_ = t.r.Conn.Reply(t.r.Cmd, resp)
 	}
 	s.warnRateLimited("flow control: queued requests answered SYSTEM_BUSY", "count", len(ts), "code", ts[0].r.Cmd.Code, "remark", format[:strings.IndexByte(format, ']')+1])
 }
