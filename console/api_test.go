@@ -4,13 +4,16 @@ import (
 	"crypto/tls"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/booster-mq/booster/broker"
 	"github.com/booster-mq/booster/console"
 	"github.com/booster-mq/booster/internal/testcluster"
 	"github.com/booster-mq/booster/internal/testutil"
@@ -392,4 +395,65 @@ func TestAPIOverTLS(t *testing.T) {
 	if len(v.Clusters) != 1 || len(v.Clusters[0].Brokers) != 1 || v.Clusters[0].Brokers[0].Error != "" || v.Clusters[0].Brokers[0].Version == "" {
 		t.Errorf("clusters %+v", v.Clusters)
 	}
+}
+
+// TestAPITwoBrokers checks that the console shows the whole cluster: a
+// second broker registered with the same NameServer is listed, and a topic
+// created through the API lands on both.
+func TestAPITwoBrokers(t *testing.T) {
+	c := testcluster.Start(t)
+	if c.External {
+		t.Skip("needs an in-process cluster")
+	}
+	port := testutil.FreePort(t, 2)
+	cfg := broker.DefaultConfig()
+	for k, v := range map[string]string{
+		"brokerName": "broker-b", "brokerIP1": "127.0.0.1", "bindAddress": "127.0.0.1", "listenPort": strconv.Itoa(port),
+		"namesrvAddr": c.NamesrvAddr, "storePathRootDir": t.TempDir(), "mappedFileSizeCommitLog": strconv.Itoa(64 << 20),
+		"grpcServerPort": "0", "consolePort": "0",
+	} {
+		if _, err := cfg.Set(k, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b, err := broker.New(cfg, slog.New(slog.DiscardHandler))
+	noError(t, err)
+	noError(t, b.Start())
+	t.Cleanup(func() { _ = b.Close() })
+
+	srv := console.New(console.Config{Namesrv: []string{c.NamesrvAddr}}, nil)
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(func() { ts.Close(); _ = srv.Close() })
+	api := apiClient{t: t, base: ts.URL + "/api/"}
+
+	type clusters struct {
+		Clusters []struct {
+			Name    string
+			Brokers []struct{ BrokerName, Addr, Error string }
+		}
+	}
+	testutil.Eventually(t, 10*time.Second, "two brokers listed", func() bool {
+		var v clusters
+		return api.get("cluster", &v) == http.StatusOK && len(v.Clusters) == 1 && len(v.Clusters[0].Brokers) == 2
+	})
+	var v clusters
+	api.get("cluster", &v)
+	for i, name := range []string{"broker-a", "broker-b"} {
+		if got := v.Clusters[0].Brokers[i]; got.BrokerName != name || got.Error != "" {
+			t.Errorf("broker %d: %+v", i, got)
+		}
+	}
+
+	var res struct{ Updated []string }
+	equal(t, api.post("topic", `{"topic":"Spread","cluster":"DefaultCluster","readQueueNums":2,"writeQueueNums":2}`, &res), http.StatusOK)
+	equal(t, len(res.Updated), 2)
+	testutil.Eventually(t, 10*time.Second, "Spread on both brokers", func() bool {
+		var tv struct {
+			Queues []struct{ BrokerName string }
+		}
+		if api.get("topic?topic=Spread", &tv) != http.StatusOK || len(tv.Queues) != 4 {
+			return false
+		}
+		return tv.Queues[0].BrokerName == "broker-a" && tv.Queues[3].BrokerName == "broker-b"
+	})
 }
