@@ -30,7 +30,8 @@ unit:
 ## cross-checked with bin/mqadmin)
 conformance: build mqadmin-java
 	BOOSTER_TEST_BINARY=$(CURDIR)/$(BIN)/booster BOOSTER_APACHE_SCRIPTS=$(CURDIR)/scripts/apache \
-	BOOSTER_TEST_MQADMIN_JAVA_CP="$$(cat $(MQADMIN_JAVA_CP))" $(GO) test -race -count=1 -timeout 20m ./conformance/
+	BOOSTER_TEST_MQADMIN_JAVA_CP="$$(cat $(MQADMIN_JAVA_CP))" BOOSTER_TEST_MQADMIN_JAVA_ACL_CP="$$(cat $(MQADMIN_JAVA_ACL_CP))" \
+	$(GO) test -race -count=1 -timeout 20m ./conformance/
 	# The orderly scenario and the mqadmin cross-check's live offset reset skip themselves under -race
 	# (the Go client's orderly consumer and its reset handling race internally); run them once more
 	# without the race detector.
@@ -40,9 +41,12 @@ conformance: build mqadmin-java
 ## mqadmin-java: build the runner of Apache's mqadmin (rocketmq-tools from Maven Central) and write its
 ## classpath to $(MQADMIN_JAVA_CP) (empty without JDK 17 + Maven: the cross-check then skips)
 MQADMIN_JAVA_CP := conformance/java/mqadmin/target/run.classpath
+# rocketmq-tools 4.9.8 for the ACL 1.0 subcommands, which 5.x dropped
+MQADMIN_JAVA_ACL_CP := conformance/java/mqadmin/target/run-4.9.8.classpath
 mqadmin-java:
 	@mkdir -p $(dir $(MQADMIN_JAVA_CP))
 	conformance/java/mqadmin/build.sh > $(MQADMIN_JAVA_CP)
+	TOOLS_VERSION=4.9.8 conformance/java/mqadmin/build.sh > $(MQADMIN_JAVA_ACL_CP)
 
 ## crash: the long crash test: CRASH_CYCLES SIGKILLs of a SYNC_FLUSH booster under load, each followed by a read-back
 CRASH_CYCLES ?= 100

@@ -7,7 +7,9 @@
 # missing tool or a failed build exits non-zero.
 #
 # Usage: CP="$(conformance/java/mqadmin/build.sh)"
-# Environment: MVN (default mvn), MAVEN_ARGS (extra maven arguments).
+# Environment: MVN (default mvn), MAVEN_ARGS (extra maven arguments),
+# TOOLS_VERSION (another rocketmq-tools version, built under
+# target/tools-<version>: 4.9.8 has the ACL 1.0 subcommands 5.x dropped).
 set -uo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -21,11 +23,17 @@ command -v java >/dev/null 2>&1 || [[ -x "${JAVA_HOME:-/nonexistent}/bin/java" ]
 command -v "$mvn" >/dev/null 2>&1 || fail "no maven ($mvn); Apache's mqadmin cross-check will skip"
 
 cd "$here"
-mkdir -p target
-# shellcheck disable=SC2086
-if ! "$mvn" -B -q -ntp compile dependency:build-classpath \
-      -Dmdep.outputFile="$here/target/classpath.txt" ${MAVEN_ARGS:-} >target/build.log 2>&1; then
-  tail -n 30 target/build.log >&2
-  fail "maven could not build conformance/java/mqadmin (log: conformance/java/mqadmin/target/build.log)"
+out="$here/target"
+extra=()
+if [[ -n "${TOOLS_VERSION:-}" ]]; then
+  out="$here/target/tools-$TOOLS_VERSION"
+  extra=(-Drocketmq.tools.version="$TOOLS_VERSION" -Dmqadmin.buildDir="$out")
 fi
-printf '%s:%s\n' "$here/target/classes" "$(cat "$here/target/classpath.txt")"
+mkdir -p "$out"
+# shellcheck disable=SC2086
+if ! "$mvn" -B -q -ntp compile dependency:build-classpath "${extra[@]}" \
+      -Dmdep.outputFile="$out/classpath.txt" ${MAVEN_ARGS:-} >"$out/build.log" 2>&1; then
+  tail -n 30 "$out/build.log" >&2
+  fail "maven could not build conformance/java/mqadmin (log: $out/build.log)"
+fi
+printf '%s:%s\n' "$out/classes" "$(cat "$out/classpath.txt")"
