@@ -213,6 +213,7 @@ func TestBrowser(t *testing.T) {
 	equal(t, b.count("#topic-queues tr.queue"), fixQueues)
 	equal(t, b.text("#topic-messages"), fmt.Sprint(fixSent))
 	b.contains("#topic-queues", "broker-a")
+	b.contains("#topic-route", "broker-a 4 read / 4 write queues, perm 6")
 	b.contains("#topic-groups", fixGroup)
 	b.screenshot("topic")
 

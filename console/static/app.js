@@ -265,6 +265,8 @@ async function pageTopic(topic) {
   const rd = v.route[0] || {};
   show(main, head,
     el("p", {}, "Brokers: " + v.brokers.join(", ") + " · messages in queues: ", el("b", { id: "topic-messages" }, v.messages)),
+    el("p", { id: "topic-route", class: "muted" }, "Route: " + v.route.map((q) =>
+      `${q.brokerName} ${q.readQueueNums} read / ${q.writeQueueNums} write queues, perm ${q.perm}`).join("; ")),
     (v.errors || []).map((e) => el("p", { class: "error" }, e)),
     el("section", { class: "card" }, el("h3", {}, "Queues"),
       table("topic-queues", ["Broker", { label: "Queue", num: true }, { label: "Min offset", num: true }, { label: "Max offset", num: true }, { label: "Messages", num: true }, "Last update"],
