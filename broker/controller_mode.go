@@ -22,10 +22,13 @@ package broker
 //     port + 1), opening with the epoch handshake that cuts a diverged log
 //     (ha/handshake.go); it registers as its controller brokerId. With no
 //     master, a member of the SyncStateSet asks CONTROLLER_ELECT_MASTER.
-//  5. The master reports its SyncStateSet (itself and the slaves less than
-//     haMaxGapNotInSync behind) with CONTROLLER_ALTER_SYNC_STATE_SET. While
-//     a change is pending, sync sends wait for the union of the old and the
-//     new set, so a shrink takes effect only once the controller has it.
+//  5. The master reports its SyncStateSet with
+//     CONTROLLER_ALTER_SYNC_STATE_SET (reportSyncStateSet): members that
+//     drop out or fall haMaxGapNotInSync behind leave; a caught-up slave
+//     joins once it has acknowledged everything sent before sync sends
+//     started waiting for it. While a change is pending, sync sends wait
+//     for the union of the old and the new set, so a shrink takes effect
+//     only once the controller has it.
 //  6. Fencing: a master that has not heard from the controller leader for
 //     controllerHeartBeatTimeoutMills stops taking writes and registers as
 //     a slave until the controller names it master again.
@@ -81,7 +84,9 @@ type controllerMode struct {
 	clients     map[string]*transport.Client
 	registered  bool
 	masterEpoch int32
-	syncSet     []int64 // confirmed SyncStateSet (while master)
+	syncSet     []int64         // confirmed SyncStateSet (while master)
+	joining     map[int64]int64 // slaves on their way in: the offset each must acknowledge (-1: being set)
+	lastEnd     int64           // the commit-log end at the previous SyncStateSet round (-1: none yet)
 	setEpoch    int32
 	lastContact time.Time
 
@@ -470,6 +475,7 @@ func (cm *controllerMode) becomeMaster(info replicaInfo) {
 		return
 	}
 	cm.syncSet, cm.setEpoch = slices.Clone(info.set), info.setEpoch
+	cm.joining, cm.lastEnd = map[int64]int64{}, -1
 	b.haMaster.SetSyncStateSet(without(cm.syncSet, cm.id))
 	b.store.SetReplication(b.haMaster)
 	b.store.SetSlave(false)
@@ -527,29 +533,73 @@ func (cm *controllerMode) fence(why string) {
 	b.triggerRegister()
 }
 
-// reportSyncStateSet sends the master's view of its SyncStateSet when it
-// differs from the confirmed one.
+// reportSyncStateSet keeps the SyncStateSet true to the slaves (Java's
+// AutoSwitchHAService.maybeShrinkSyncStateSet / maybeExpandInSyncStateSet),
+// reporting every change to the controller:
+//   - a member that disconnected or fell more than haMaxGapNotInSync
+//     behind leaves the set;
+//   - a slave joins in two steps, so no message acknowledged without it
+//     is missing on it once it counts for elections: when it has caught
+//     up with where the log ended at the previous round, sync sends start
+//     waiting for it and the log's end E is noted; once it acknowledges E,
+//     the master asks the controller to add it.
+//
+// Sync sends wait for the confirmed set, the pending joiners and, while
+// a change is at the controller, the members it would drop.
 func (cm *controllerMode) reportSyncStateSet() {
 	b := cm.b
 	end := b.store.MaxPhyOffset()
 	gap := b.conf().haConfig().MaxGapNotInSync
-	want := []int64{cm.id}
+	acks := map[int64]int64{}
 	for _, s := range b.haMaster.Slaves() {
-		if s.BrokerID > 0 && s.AckOffset >= 0 && end-s.AckOffset <= gap && !slices.Contains(want, s.BrokerID) {
-			want = append(want, s.BrokerID)
+		if s.BrokerID > 0 && s.AckOffset >= 0 && end-s.AckOffset <= gap {
+			acks[s.BrokerID] = max(acks[s.BrokerID], s.AckOffset)
+		}
+	}
+	lastEnd := cm.lastEnd
+	cm.lastEnd = end
+	if cm.joining == nil {
+		cm.joining = map[int64]int64{}
+	}
+	want := []int64{cm.id}
+	for _, id := range cm.syncSet {
+		if _, ok := acks[id]; ok && id != cm.id {
+			want = append(want, id)
+		}
+	}
+	var fresh []int64
+	for id, ack := range acks {
+		if slices.Contains(cm.syncSet, id) {
+			continue
+		}
+		mark, pending := cm.joining[id]
+		switch {
+		case !pending && lastEnd >= 0 && ack >= lastEnd:
+			fresh = append(fresh, id)
+		case pending && mark >= 0 && ack >= mark:
+			want = append(want, id)
+		}
+	}
+	for id := range cm.joining {
+		if _, ok := acks[id]; !ok {
+			delete(cm.joining, id) // gone again: start over
+		}
+	}
+	if len(fresh) > 0 {
+		for _, id := range fresh {
+			cm.joining[id] = -1
+		}
+		cm.applyWaitSet(nil)
+		mark := b.store.MaxPhyOffset() // after sync sends began to wait for them
+		for _, id := range fresh {
+			cm.joining[id] = mark
 		}
 	}
 	slices.Sort(want)
 	if slices.Equal(want, cm.syncSet) {
 		return
 	}
-	union := slices.Clone(cm.syncSet)
-	for _, id := range want {
-		if !slices.Contains(union, id) {
-			union = append(union, id)
-		}
-	}
-	b.haMaster.SetSyncStateSet(without(union, cm.id))
+	cm.applyWaitSet(want)
 	body, _ := json.Marshal(struct {
 		SyncStateSet      []int64 `json:"syncStateSet"`
 		SyncStateSetEpoch int32   `json:"syncStateSetEpoch"`
@@ -562,7 +612,7 @@ func (cm *controllerMode) reportSyncStateSet() {
 	req.Body = body
 	resp, err := cm.callLeader(req)
 	if err != nil || resp.ResponseCode() != wire.Success {
-		b.haMaster.SetSyncStateSet(without(cm.syncSet, cm.id))
+		cm.applyWaitSet(nil)
 		remark := ""
 		if resp != nil {
 			remark = resp.Remark
@@ -573,7 +623,22 @@ func (cm *controllerMode) reportSyncStateSet() {
 	ep, _ := strconv.ParseInt(resp.ExtValue("newSyncStateSetEpoch"), 10, 32)
 	b.log.Info("controller: SyncStateSet changed", "from", cm.syncSet, "to", want, "syncStateSetEpoch", ep)
 	cm.syncSet, cm.setEpoch = want, int32(ep)
-	b.haMaster.SetSyncStateSet(without(want, cm.id))
+	for _, id := range want {
+		delete(cm.joining, id)
+	}
+	cm.applyWaitSet(nil)
+}
+
+// applyWaitSet makes sync sends wait for the confirmed set, the joining
+// slaves and the members of proposed (a change in flight).
+func (cm *controllerMode) applyWaitSet(proposed []int64) {
+	ids := slices.Clone(cm.syncSet)
+	for id := range cm.joining {
+		ids = append(ids, id)
+	}
+	ids = append(ids, proposed...)
+	slices.Sort(ids)
+	cm.b.haMaster.SetSyncStateSet(without(slices.Compact(ids), cm.id))
 }
 
 // without returns ids less self (never nil).
