@@ -217,7 +217,10 @@ func (cm *controllerMode) call(addr string, req *wire.Command) (*wire.Command, e
 		cm.clients[addr] = c
 	}
 	resp, err := c.Invoke(ctx, req)
-	if err != nil {
+	if err != nil && c.Err() != nil {
+		// A broken connection is dropped; a slow answer is not: closing
+		// the connection that carries a master's heartbeats would make
+		// the controller take the master for dead.
 		c.Close()
 		delete(cm.clients, addr)
 	}
