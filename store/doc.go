@@ -16,6 +16,8 @@
 //	  checkpoint                          one 4 KiB page
 //	  abort                               present while open (holds the pid)
 //	  lock                                flock'ed while open
+//	  epochFileCheckpoint                 controller mode: "<epoch> <startOffset>"
+//	                                      lines (epoch.go; written by the broker)
 //
 // # Commit-log record (all integers big-endian, IPv4 hosts, V1 magic)
 //
@@ -112,6 +114,9 @@
 //   - The first failed flush fences the store: Put answers
 //     PutServiceNotAvailable from then on and Close leaves the abort file
 //     so the next Open recovers as after a crash.
+//   - TruncateTo (a slave rejoining after a failover) cuts the log and the
+//     consume queues with recovery's functions, holding the consume-queue
+//     flusher's lock and then the append lock (truncate.go).
 //   - A spare segment is created (ftruncate + fallocate + mmap) by a
 //     background goroutine before the current one fills up.
 //   - Consume-queue files are mapped on first use and their descriptors
