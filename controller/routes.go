@@ -27,6 +27,11 @@ package controller
 //     masterBrokerId, masterAddress, masterEpoch; body SyncStateSet.
 //   - CONTROLLER_GET_METADATA_INFO (1005): response group,
 //     controllerLeaderId, controllerLeaderAddress, isLeader, peers.
+//   - CONTROLLER_GET_SYNC_STATE_DATA (1006): body a JSON list of
+//     brokerNames. Response body BrokerReplicasInfo {replicasInfoTable:
+//     {brokerName: {masterBrokerId, masterAddress, masterEpoch,
+//     syncStateSetEpoch, inSyncReplicas, notInSyncReplicas}}}, each replica
+//     {brokerName, brokerId, brokerAddress, alive} (mqadmin getSyncStateSet).
 //   - CONTROLLER_GET_NEXT_BROKER_ID (1012): clusterName, brokerName.
 //     Response clusterName, brokerName, nextBrokerId.
 //   - CONTROLLER_APPLY_BROKER_ID (1013): clusterName, brokerName,
@@ -60,6 +65,7 @@ func (c *Controller) routes() []transport.Route {
 		{Code: wire.ControllerRegisterBroker, Handler: c.leaderOnly(c.registerBroker), Class: transport.Admin},       // 1003
 		{Code: wire.ControllerGetReplicaInfo, Handler: c.leaderOnly(c.getReplicaInfo), Class: transport.Admin},       // 1004
 		{Code: wire.ControllerGetMetadataInfo, Handler: c.getMetadataInfo, Class: transport.Admin},                   // 1005
+		{Code: wire.ControllerGetSyncStateData, Handler: c.leaderOnly(c.getSyncStateData), Class: transport.Admin},   // 1006
 		{Code: wire.CleanBrokerData, Handler: c.leaderOnly(c.cleanBrokerData), Class: transport.Admin},               // 1011
 		{Code: wire.ControllerGetNextBrokerId, Handler: c.leaderOnly(c.getNextBrokerID), Class: transport.Admin},     // 1012
 		{Code: wire.ControllerApplyBrokerId, Handler: c.leaderOnly(c.applyBrokerID), Class: transport.Admin},         // 1013
@@ -348,4 +354,75 @@ func (c *Controller) cleanBrokerData(r *transport.Request) *wire.Command {
 		}
 	}
 	return wire.NewResponse(r.Cmd, wire.Success, "")
+}
+
+// ReplicaIdentity is Java's BrokerReplicasInfo.ReplicaIdentity.
+type ReplicaIdentity struct {
+	// BrokerName is the broker set.
+	BrokerName string `json:"brokerName"`
+	// BrokerID is the replica's brokerId.
+	BrokerID int64 `json:"brokerId"`
+	// BrokerAddress is its address.
+	BrokerAddress string `json:"brokerAddress"`
+	// Alive says whether it heartbeats.
+	Alive bool `json:"alive"`
+}
+
+// ReplicasInfo is Java's BrokerReplicasInfo.ReplicasInfo.
+type ReplicasInfo struct {
+	// MasterBrokerID is the master's brokerId (absent without a master).
+	MasterBrokerID *int64 `json:"masterBrokerId,omitempty"`
+	// MasterAddress is the master's address.
+	MasterAddress string `json:"masterAddress,omitempty"`
+	// MasterEpoch is the master epoch.
+	MasterEpoch int32 `json:"masterEpoch"`
+	// SyncStateSetEpoch is the SyncStateSet's epoch.
+	SyncStateSetEpoch int32 `json:"syncStateSetEpoch"`
+	// InSyncReplicas are the members of the SyncStateSet.
+	InSyncReplicas []ReplicaIdentity `json:"inSyncReplicas"`
+	// NotInSyncReplicas are the other replicas.
+	NotInSyncReplicas []ReplicaIdentity `json:"notInSyncReplicas"`
+}
+
+func (c *Controller) getSyncStateData(r *transport.Request) *wire.Command {
+	var names []string
+	if len(r.Cmd.Body) > 0 {
+		if err := json.Unmarshal(r.Cmd.Body, &names); err != nil {
+			return wire.NewResponse(r.Cmd, wire.ControllerInvalidRequest, "body is not a list of brokerNames: "+err.Error())
+		}
+	}
+	now := time.Now()
+	table := map[string]ReplicasInfo{}
+	for _, name := range names {
+		s := c.fsm.get(name)
+		if s == nil {
+			continue
+		}
+		info := ReplicasInfo{MasterAddress: s.MasterAddr(), MasterEpoch: s.MasterEpoch, SyncStateSetEpoch: s.SyncStateSetEpoch,
+			InSyncReplicas: []ReplicaIdentity{}, NotInSyncReplicas: []ReplicaIdentity{}}
+		if s.MasterID != NoMaster {
+			id := s.MasterID
+			info.MasterBrokerID = &id
+		}
+		ids := make([]int64, 0, len(s.Replicas))
+		for id := range s.Replicas {
+			ids = append(ids, id)
+		}
+		slices.Sort(ids)
+		for _, id := range ids {
+			ri := ReplicaIdentity{BrokerName: name, BrokerID: id, BrokerAddress: s.Replicas[id],
+				Alive: c.live.alive(replicaKey{cluster: s.Cluster, name: name, id: id}, now)}
+			if slices.Contains(s.SyncStateSet, id) {
+				info.InSyncReplicas = append(info.InSyncReplicas, ri)
+			} else {
+				info.NotInSyncReplicas = append(info.NotInSyncReplicas, ri)
+			}
+		}
+		table[name] = info
+	}
+	resp := wire.NewResponse(r.Cmd, wire.Success, "")
+	resp.Body = jsonBody(struct {
+		ReplicasInfoTable map[string]ReplicasInfo `json:"replicasInfoTable"`
+	}{table})
+	return resp
 }

@@ -83,7 +83,7 @@ func TestControllerOverRemoting(t *testing.T) {
 		addrs[id] = addr
 		wantCode(t, invoke(t, cl, wire.ControllerApplyBrokerId, nil, append(set, "appliedBrokerId", strconv.FormatInt(id, 10),
 			"registerCheckCode", addr+";1")...), wire.Success)
-		beat := append(set, "brokerAddr", addr, "brokerId", strconv.FormatInt(id, 10), "heartbeatTimeoutMills", "1000")
+		beat := append(set, "brokerAddr", addr, "brokerId", strconv.FormatInt(id, 10), "heartbeatTimeoutMills", "10000")
 		wantCode(t, invoke(t, cl, wire.BrokerHeartbeat, nil, beat...), wire.Success)
 		resp = invoke(t, cl, wire.ControllerRegisterBroker, nil, append(set, "brokerId", strconv.FormatInt(id, 10), "brokerAddress", addr)...)
 		wantCode(t, resp, wire.Success)
@@ -119,6 +119,20 @@ func TestControllerOverRemoting(t *testing.T) {
 		t.Fatalf("replica info body %s: %v", resp.Body, err)
 	}
 	wantCode(t, invoke(t, cl, wire.ControllerGetReplicaInfo, nil, "brokerName", "nope"), wire.ControllerBrokerMetadataNotExist)
+
+	resp = invoke(t, cl, wire.ControllerGetSyncStateData, []byte(`["bs","nope"]`))
+	wantCode(t, resp, wire.Success)
+	var ssd struct {
+		ReplicasInfoTable map[string]ReplicasInfo `json:"replicasInfoTable"`
+	}
+	if err := json.Unmarshal(resp.Body, &ssd); err != nil {
+		t.Fatal(err)
+	}
+	bs, ok := ssd.ReplicasInfoTable["bs"]
+	if !ok || len(ssd.ReplicasInfoTable) != 1 || bs.MasterBrokerID == nil || *bs.MasterBrokerID != 1 ||
+		len(bs.InSyncReplicas) != 2 || !bs.InSyncReplicas[0].Alive || bs.InSyncReplicas[1].BrokerAddress != addrs[2] {
+		t.Fatalf("sync state data %s", resp.Body)
+	}
 
 	// Master 1 closes its connection: replica 2 (heartbeating on another
 	// connection) is elected at once.
