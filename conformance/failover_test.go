@@ -673,3 +673,33 @@ func TestFailoverControllerGroup(t *testing.T) {
 	})
 	t.Logf("controller leader %s killed; the new leader %s promoted the slave", lead, fc.ctlAddr)
 }
+
+// TestFailoverJavaMQAdminReadsController runs Apache's mqadmin
+// getControllerMetaData and getSyncStateSet against the controller
+// embedded in the NameServer: the bytes of CONTROLLER_GET_METADATA_INFO
+// and CONTROLLER_GET_SYNC_STATE_DATA as Apache's tools read them.
+func TestFailoverJavaMQAdminReadsController(t *testing.T) {
+	cp := javaMQAdminClasspath(t)
+	c := newFailoverCluster(t)
+	var addrs []string
+	for _, name := range []string{"mq-a", "mq-b"} {
+		addrs = append(addrs, c.broker(name).addr)
+	}
+	master, _ := c.waitInSync("a master with both replicas in sync")
+	j := startJavaMQAdmin(t, cp, c.nsAddr)
+	out, errOut, err := j.try(0, "getControllerMetaData", "-a", c.ctlAddr)
+	if err != nil || !strings.Contains(out, "ControllerLeaderAddress\t"+c.ctlAddr) {
+		t.Fatalf("getControllerMetaData: %v\n%s\n%s", err, out, errOut)
+	}
+	t.Logf("getControllerMetaData:\n%s", out)
+	out, errOut, err = j.try(0, "getSyncStateSet", "-a", c.ctlAddr, "-b", "broker-fo")
+	if err != nil {
+		t.Fatalf("getSyncStateSet: %v\n%s", err, errOut)
+	}
+	for _, a := range append(addrs, master) {
+		if !strings.Contains(out, a) {
+			t.Fatalf("getSyncStateSet does not name %s:\n%s\n%s", a, out, errOut)
+		}
+	}
+	t.Logf("getSyncStateSet:\n%s", out)
+}
