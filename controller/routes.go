@@ -161,6 +161,19 @@ func setMaster(resp *wire.Command, s *BrokerSet) {
 	resp.SetExtInt("syncStateSetEpoch", int64(s.SyncStateSetEpoch))
 }
 
+// syncStateSetBody is s's SyncStateSet body; an empty set is [] (Java's
+// SyncStateSet constructor fails on null).
+func syncStateSetBody(s *BrokerSet) []byte {
+	return jsonBody(SyncStateSetBody{SyncStateSet: nonNil(s.SyncStateSet), SyncStateSetEpoch: s.SyncStateSetEpoch})
+}
+
+func nonNil(ids []int64) []int64 {
+	if ids == nil {
+		return []int64{}
+	}
+	return ids
+}
+
 func (c *Controller) brokerHeartbeat(r *transport.Request) *wire.Command {
 	h := codec.NewExtReader(r.Cmd)
 	k := replicaKey{cluster: h.String("clusterName", true), name: h.String("brokerName", true)}
@@ -201,7 +214,7 @@ func (c *Controller) alterSyncStateSet(r *transport.Request) *wire.Command {
 	}
 	resp := wire.NewResponse(r.Cmd, wire.Success, "")
 	resp.SetExtInt("newSyncStateSetEpoch", int64(s.SyncStateSetEpoch))
-	resp.Body = jsonBody(SyncStateSetBody{SyncStateSet: s.SyncStateSet, SyncStateSetEpoch: s.SyncStateSetEpoch})
+	resp.Body = syncStateSetBody(s)
 	return resp
 }
 
@@ -231,7 +244,7 @@ func (c *Controller) electMaster(r *transport.Request) *wire.Command {
 	setMaster(resp, s)
 	resp.Body = jsonBody(ElectMasterResponseBody{
 		BrokerMemberGroup: BrokerMemberGroup{Cluster: s.Cluster, BrokerName: s.Name, BrokerAddrs: s.Replicas},
-		SyncStateSet:      s.SyncStateSet})
+		SyncStateSet:      nonNil(s.SyncStateSet)})
 	return resp
 }
 
@@ -258,7 +271,7 @@ func (c *Controller) registerBroker(r *transport.Request) *wire.Command {
 	resp.SetExt("clusterName", cluster)
 	resp.SetExt("brokerName", name)
 	setMaster(resp, s)
-	resp.Body = jsonBody(SyncStateSetBody{SyncStateSet: s.SyncStateSet, SyncStateSetEpoch: s.SyncStateSetEpoch})
+	resp.Body = syncStateSetBody(s)
 	return resp
 }
 
@@ -274,7 +287,7 @@ func (c *Controller) getReplicaInfo(r *transport.Request) *wire.Command {
 	}
 	resp := wire.NewResponse(r.Cmd, wire.Success, "")
 	setMaster(resp, s)
-	resp.Body = jsonBody(SyncStateSetBody{SyncStateSet: s.SyncStateSet, SyncStateSetEpoch: s.SyncStateSetEpoch})
+	resp.Body = syncStateSetBody(s)
 	return resp
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -87,6 +88,9 @@ func TestControllerOverRemoting(t *testing.T) {
 		wantCode(t, invoke(t, cl, wire.BrokerHeartbeat, nil, beat...), wire.Success)
 		resp = invoke(t, cl, wire.ControllerRegisterBroker, nil, append(set, "brokerId", strconv.FormatInt(id, 10), "brokerAddress", addr)...)
 		wantCode(t, resp, wire.Success)
+		if !strings.Contains(string(resp.Body), `"syncStateSet":[]`) { // Java's SyncStateSet refuses null
+			t.Fatalf("register body before any master: %s", resp.Body)
+		}
 	}
 	if len(addrs) != 2 || addrs[1] == "" || addrs[2] == "" {
 		t.Fatalf("brokerIds %v", addrs)
