@@ -78,7 +78,7 @@ grpc-node-conformance: build
 FUZZ_TARGETS := wire:FuzzDecode wire:FuzzJSONHeader wire:FuzzBinaryHeader \
 	codec:FuzzDecodeRecord codec:FuzzDecodeBatch codec:FuzzParseProperties codec:FuzzRequestHeaders codec:FuzzDecodeHeartbeat \
 	filter:FuzzParse compat:FuzzReadProperties compat:FuzzSetConf broker:FuzzConfigSet store:FuzzScanSegment \
-	acl:FuzzParse acl:FuzzAddrPattern wire/transport:FuzzSplitFrames
+	acl:FuzzParse acl:FuzzAddrPattern wire/transport:FuzzSplitFrames wire/transport:FuzzDecryptPKCS8
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; fn=$${t##*:}; echo "== $$fn (./$$pkg) for $(FUZZTIME)"; \

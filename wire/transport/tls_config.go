@@ -82,8 +82,8 @@ type TLSConfig struct {
 	// chain and its private key (PKCS#8, PKCS#1 or SEC 1).
 	ServerCertPath string `conf:"tls.server.certPath"`
 	ServerKeyPath  string `conf:"tls.server.keyPath"`
-	// ServerKeyPassword decrypts a key in legacy encrypted PEM
-	// (Proc-Type: 4,ENCRYPTED).
+	// ServerKeyPassword decrypts an encrypted PKCS#8 key (PBES2, or the
+	// PKCS#12 SHA-1 schemes; tls_key.go) or a legacy encrypted PEM one.
 	ServerKeyPassword string `conf:"tls.server.keyPassword"`
 	// ServerNeedClientAuth is none, optional or require (case-insensitive;
 	// anything else is none, as in Apache).
@@ -256,7 +256,11 @@ func loadKeyPair(certPath, keyPath, password string) (tls.Certificate, error) {
 		return tls.Certificate{}, fmt.Errorf("%s: no PEM key", keyPath)
 	}
 	if block.Type == "ENCRYPTED PRIVATE KEY" {
-		return tls.Certificate{}, fmt.Errorf("%s: encrypted PKCS#8 keys are not supported; decrypt it (openssl pkcs8 -in key -out plain.key) or use legacy PEM encryption", keyPath)
+		der, err := decryptPKCS8(block.Bytes, password)
+		if err != nil {
+			return tls.Certificate{}, fmt.Errorf("%s: %w", keyPath, err)
+		}
+		keyPEM = pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})
 	}
 	//lint:ignore SA1019 legacy PEM encryption is what tls.server.keyPassword can decrypt
 	if x509.IsEncryptedPEMBlock(block) { //nolint:staticcheck // see above
