@@ -61,6 +61,9 @@ var configBlackList = [...]string{
 
 func (b *Broker) getBrokerConfig(r *transport.Request) *wire.Command {
 	props := b.conf().Properties()
+	// Apache reads the tls.* keys as system properties, not broker config;
+	// leaving them out also keeps the key passwords out of the answer.
+	props = slices.DeleteFunc(props, func(p compat.Property) bool { return strings.HasPrefix(p.Key, "tls.") })
 	sort.SliceStable(props, func(i, j int) bool { return props[i].Key < props[j].Key })
 	var buf bytes.Buffer
 	_ = compat.WriteProperties(&buf, props) // a bytes.Buffer does not fail
