@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/booster-mq/booster/wire"
 )
@@ -89,4 +90,43 @@ func FuzzDecryptPKCS8(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestTLSRequireClientCertificate runs tls.server.need.client.auth=require:
+// a client without a certificate is refused, one with a trusted
+// certificate (tls.client.certPath/keyPath) is served.
+func TestTLSRequireClientCertificate(t *testing.T) {
+	c := DefaultTLSConfig()
+	c.ConfigFile = ""
+	c.ServerMode = "enforcing"
+	c.TestModeEnable = false
+	c.ServerCertPath, c.ServerKeyPath = testdataTLS("cert.pem"), testdataTLS("key.pem")
+	c.ServerNeedClientAuth, c.ServerTrustCertPath = "require", testdataTLS("cert.pem")
+	var sc ServerConfig
+	if err := c.Apply(&sc); err != nil {
+		t.Fatal(err)
+	}
+	addr, _ := startEchoWith(t, func(cfg *ServerConfig) { cfg.TLSMode, cfg.TLS = sc.TLSMode, sc.TLS })
+
+	anon := c
+	anon.Enable = true
+	if cl, err := anon.Dial(context.Background(), addr); err == nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		_, err = cl.Invoke(ctx, wire.NewRequest(wire.SendMessage))
+		cancel()
+		cl.Close()
+		if err == nil {
+			t.Fatal("a client without a certificate was served")
+		}
+	}
+
+	mutual := anon
+	mutual.ClientCertPath, mutual.ClientKeyPath = testdataTLS("cert.pem"), testdataTLS("key-pbes2-aes256-sha256.pem")
+	mutual.ClientKeyPassword = testKeyPassword
+	cl, err := mutual.Dial(context.Background(), addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	roundTrip(t, cl, wire.SendMessage, []byte("mutual"))
 }
