@@ -316,6 +316,9 @@ func (c TLSConfig) Apply(sc *ServerConfig) error {
 	if err != nil {
 		return err
 	}
+	if srv == nil && r.Mode() == TLSEnforcing {
+		return errors.New("tls.server.mode=enforcing needs a certificate (tls.server.certPath and tls.server.keyPath) or tls.test.mode.enable=true")
+	}
 	sc.TLSMode, sc.TLS = r.Mode(), srv
 	return nil
 }

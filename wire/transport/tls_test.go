@@ -197,6 +197,10 @@ func TestTLSConfigFileOverrides(t *testing.T) {
 	if err != nil || cl == nil {
 		t.Fatalf("enforcing server dials with TLS: %v %v", cl, err)
 	}
+	var sc ServerConfig
+	if err := c.Apply(&sc); err == nil || !strings.Contains(err.Error(), "enforcing needs a certificate") {
+		t.Fatalf("enforcing without a certificate: %v", err)
+	}
 	c.ConfigFile = filepath.Join(dir, "missing")
 	if _, err := c.Resolve(); err != nil {
 		t.Fatal(err)
