@@ -89,8 +89,10 @@ func (s *Server) trafficTLS(c *Conn, gc gnet.Conn) gnet.Action {
 	return gnet.None
 }
 
-// tlsReadBuffer is the initial size of a TLS connection's plaintext buffer.
-const tlsReadBuffer = 32 << 10
+// tlsReadBuffer is the initial size of a TLS connection's plaintext
+// buffer; it grows for large frames and goes back to this size once they
+// are dispatched, so idle TLS connections hold little memory.
+const tlsReadBuffer = 4 << 10
 
 // serveTLS runs the handshake and then reads, splits and dispatches the
 // decrypted frames until the connection ends.
@@ -129,6 +131,9 @@ func (s *Server) serveTLS(c *Conn, t *tlsSession) {
 		}
 		if used > 0 {
 			buf = buf[:copy(buf, buf[used:])]
+		}
+		if len(buf) == 0 && cap(buf) > 16*tlsReadBuffer {
+			buf = make([]byte, 0, tlsReadBuffer)
 		}
 		if want > cap(buf) {
 			grown := make([]byte, len(buf), want)
