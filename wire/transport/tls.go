@@ -261,6 +261,9 @@ func (p *pipeConn) Read(b []byte) (int, error) {
 	p.off += n
 	if p.off == len(p.in) {
 		p.in, p.off = p.in[:0], 0
+		if cap(p.in) > 1<<20 { // drained after a burst: let the memory go
+			p.in = nil
+		}
 	}
 	return n, nil
 }
