@@ -39,10 +39,19 @@
 // permission may do everything. A refusal is an *Error whose Remark is
 // what Apache's broker puts in its SYSTEM_ERROR answer.
 //
+// # Editing
+//
+// The ACL admin codes change the file through a *Checker (edit.go), as
+// Apache's PlainPermissionManager does: UpdateAccount (fields left out
+// keep their value), DeleteAccount, SetGlobalWhiteAddrs. Each change is
+// checked, given the next dataVersion, written whole and atomically, and
+// loaded at once; AllConfig and Version read the file back.
+//
 // # Concurrency
 //
 // A *Config is immutable once parsed. A *Checker swaps whole configs
-// behind an atomic pointer, so Check never locks.
+// behind an atomic pointer, so Check never locks; Reload and the edits
+// hold the checker's edit lock.
 //
 // May import: wire, codec, compat, gopkg.in/yaml.v3.
 package acl
