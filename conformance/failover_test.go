@@ -18,6 +18,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -702,4 +703,104 @@ func TestFailoverJavaMQAdminReadsController(t *testing.T) {
 		}
 	}
 	t.Logf("getSyncStateSet:\n%s", out)
+}
+
+// foApacheLib is the directory of Apache RocketMQ 5.x jars that
+// scripts/apache/start.sh keeps (BOOSTER_APACHE_CACHE, else
+// ~/.cache/booster-apache/5.3.3), or "" when it or java is missing.
+func foApacheLib() string {
+	cache := os.Getenv("BOOSTER_APACHE_CACHE")
+	if cache == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return ""
+		}
+		cache = filepath.Join(home, ".cache", "booster-apache", "5.3.3")
+	}
+	lib := filepath.Join(cache, "lib")
+	if _, err := os.Stat(filepath.Join(lib)); err != nil {
+		return ""
+	}
+	if _, err := exec.LookPath(javaBinary()); err != nil {
+		return ""
+	}
+	return lib
+}
+
+// TestFailoverApacheBrokersWithBoosterController runs two Apache RocketMQ
+// 5.3.3 brokers in controller mode (AutoSwitchHA replication between them)
+// against Booster's controller embedded in a Booster NameServer: they
+// register, the master reports its SyncStateSet, and after kill -9 of the
+// master Booster's controller promotes the slave, which takes sends.
+// Needs the jars scripts/apache/start.sh downloads and a JDK.
+func TestFailoverApacheBrokersWithBoosterController(t *testing.T) {
+	lib := foApacheLib()
+	if lib == "" {
+		t.Skip("needs Apache RocketMQ 5.3.3 jars (scripts/apache/start.sh fetches them) and java")
+	}
+	c := newFailoverCluster(t)
+	procs := map[string]*exec.Cmd{}
+	for i := range 2 {
+		port := testutil.FreePort(t, 2)
+		dir := filepath.Join(c.dir, fmt.Sprintf("apache-%d", i))
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		conf := strings.Join([]string{
+			"brokerClusterName=FOCluster", "brokerName=broker-fo", "brokerRole=SLAVE",
+			"brokerIP1=127.0.0.1", "brokerIP2=127.0.0.1", "bindAddress=127.0.0.1",
+			"listenPort=" + strconv.Itoa(port), "namesrvAddr=" + c.nsAddr,
+			"storePathRootDir=" + filepath.Join(dir, "store"), "storePathCommitLog=" + filepath.Join(dir, "store", "commitlog"),
+			"mappedFileSizeCommitLog=" + strconv.Itoa(64<<20), "autoCreateTopicEnable=true",
+			"enableControllerMode=true", "controllerAddr=" + c.ctlAddr,
+		}, "\n") + "\n"
+		if err := os.WriteFile(filepath.Join(dir, "broker.conf"), []byte(conf), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command(javaBinary(), "-Xms128m", "-Xmx384m", "-Duser.home="+dir, "-Drocketmq.home.dir="+dir,
+			"--add-opens=java.base/java.nio=ALL-UNNAMED", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+			"--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
+			"-cp", filepath.Join(lib, "*"), "org.apache.rocketmq.broker.BrokerStartup", "-c", filepath.Join(dir, "broker.conf"))
+		cmd.Env = append(os.Environ(), "ROCKETMQ_HOME="+dir)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		addr := fmt.Sprintf("127.0.0.1:%d", port)
+		procs[addr] = cmd
+		t.Cleanup(func() {
+			if cmd.ProcessState == nil {
+				_ = cmd.Process.Kill()
+				_ = cmd.Wait()
+			}
+			if t.Failed() {
+				if b, err := os.ReadFile(filepath.Join(dir, "logs", "rocketmqlogs", "broker.log")); err == nil {
+					t.Logf("%s broker.log (tail):\n%s", addr, b[max(0, len(b)-4000):])
+				}
+			}
+		})
+	}
+	master, epoch := c.waitInSync("the Apache brokers registered, a master elected, both in sync")
+	t.Logf("Booster controller: Apache broker %s is master (epoch %d), SyncStateSet of two", master, epoch)
+
+	killed := time.Now()
+	_ = procs[master].Process.Kill()
+	_ = procs[master].Wait()
+	var newMaster string
+	eventually(t, 30*time.Second, "the other Apache broker promoted", func() (bool, string) {
+		m, e, _, err := c.replica()
+		if err != nil {
+			return false, err.Error()
+		}
+		newMaster = m
+		return m != "" && m != master && e > epoch, fmt.Sprintf("master %q epoch %d", m, e)
+	})
+	topic := fmt.Sprintf("fo_apache_%d", time.Now().UnixNano())
+	eventually(t, 30*time.Second, "the promoted Apache broker takes sends", func() (bool, string) {
+		resp, err := foInvoke(newMaster, scSendRequest(topic, 4, 0, scProps(codec.PropertyWaitStoreMsgOK, "true"), []byte("after failover")))
+		if err != nil {
+			return false, err.Error()
+		}
+		return resp.ResponseCode() == wire.Success, fmt.Sprint(resp.ResponseCode(), " ", resp.Remark)
+	})
+	t.Logf("kill -9 of the Apache master → the promoted Apache broker took a send after %v", time.Since(killed).Round(time.Millisecond))
 }
