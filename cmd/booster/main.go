@@ -191,6 +191,7 @@ func runStandalone(c *cli.Context) error {
 	}
 	ncfg := namesrv.DefaultConfig()
 	ncfg.KvConfigPath = filepath.Join(bcfg.StorePathRootDir, "namesrv", "kvConfig.json")
+	ncfg.TLSConfig = bcfg.TLSConfig // the tls.* keys hold for both ports, as Apache's system properties do
 	if bcfg.NamesrvAddr == "" {
 		bcfg.NamesrvAddr = "127.0.0.1:9876"
 	}
