@@ -50,7 +50,7 @@ type clusterGroup struct {
 // brokers lists every broker (masters and slaves) with its runtime info,
 // asked concurrently; a broker that fails carries the error.
 func (s *Server) brokers(ctx context.Context) ([]brokerRow, error) {
-	ci, err := s.cli.clusterInfo(ctx)
+	ci, err := s.cli.ClusterInfo(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -81,7 +81,7 @@ func (s *Server) brokers(ctx context.Context) ([]brokerRow, error) {
 		wg.Go(func() {
 			r := &rows[i]
 			start := time.Now()
-			info, err := s.cli.runtimeInfo(ctx, r.Addr)
+			info, err := s.cli.RuntimeInfo(ctx, r.Addr)
 			r.rtt = time.Since(start)
 			if err != nil {
 				r.Error = err.Error()
@@ -104,7 +104,7 @@ func (s *Server) apiCluster(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	v := clusterView{Namesrv: s.cli.namesrv, Clusters: []clusterGroup{}}
+	v := clusterView{Namesrv: s.cli.Namesrv(), Clusters: []clusterGroup{}}
 	for _, row := range rows {
 		if n := len(v.Clusters); n == 0 || v.Clusters[n-1].Name != row.Cluster {
 			v.Clusters = append(v.Clusters, clusterGroup{Name: row.Cluster})

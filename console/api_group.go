@@ -18,6 +18,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/booster-mq/booster/admin"
 	"github.com/booster-mq/booster/codec"
 	"github.com/booster-mq/booster/wire"
 )
@@ -54,7 +55,7 @@ func (s *Server) apiGroups(r *http.Request) (any, error) {
 	}
 	byName := map[string]*groupRow{}
 	for _, addr := range masters {
-		groups, err := s.cli.subscriptionGroups(ctx, addr)
+		groups, err := s.cli.SubscriptionGroups(ctx, addr)
 		if err != nil {
 			return nil, err
 		}
@@ -129,13 +130,13 @@ func (s *Server) groupLag(ctx context.Context, masters []string, group string) (
 	v := &groupView{Group: group, Queues: []lagRow{}}
 	var errs []string
 	for _, addr := range masters {
-		offsets, tps, err := s.cli.consumeStats(ctx, addr, group)
+		cs, err := s.cli.ConsumeStats(ctx, addr, group, "")
 		if err != nil {
 			errs = append(errs, err.Error())
 			continue
 		}
-		v.ConsumeTps += tps
-		for mq, o := range offsets {
+		v.ConsumeTps += cs.ConsumeTps
+		for mq, o := range cs.Offsets {
 			row := lagRow{Topic: mq.Topic, BrokerName: mq.BrokerName, QueueID: mq.QueueID, BrokerOffset: o.BrokerOffset,
 				ConsumerOffset: o.ConsumerOffset, Lag: o.BrokerOffset - o.ConsumerOffset, LastTimestamp: o.LastTimestamp}
 			if o.PullOffset > o.ConsumerOffset {
@@ -188,7 +189,7 @@ func (s *Server) apiGroup(r *http.Request) (any, error) {
 	v.Connections = s.connections(ctx, masters, group)
 	s.queueOwners(ctx, masters, v)
 	for _, addr := range masters {
-		groups, err := s.cli.subscriptionGroups(ctx, addr)
+		groups, err := s.cli.SubscriptionGroups(ctx, addr)
 		if err == nil && groups[group] != nil {
 			v.Config = groups[group]
 			break
@@ -287,9 +288,9 @@ func (s *Server) apiUpdateGroup(r *http.Request) (any, error) {
 	}
 	res := updateResult{Updated: []string{}}
 	for _, addr := range masters {
-		req := request(wire.UpdateAndCreateSubscriptiongroup)
+		req := admin.Request(wire.UpdateAndCreateSubscriptiongroup)
 		req.Body = body
-		if _, err := s.cli.call(r.Context(), addr, req); err != nil {
+		if _, err := s.cli.Call(r.Context(), addr, req); err != nil {
 			return nil, err
 		}
 		res.Updated = append(res.Updated, addr)

@@ -22,6 +22,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/booster-mq/booster/admin"
 	"github.com/booster-mq/booster/codec"
 	"github.com/booster-mq/booster/wire"
 )
@@ -91,7 +92,7 @@ func decodeMessages(body []byte) ([]messageView, error) {
 // queryIndex is QUERY_MESSAGE on every broker of a topic's route, keeping
 // the hits that really match key (a unique key, or one of the KEYS).
 func (s *Server) queryIndex(ctx context.Context, topic, key string, uniq bool) ([]messageView, error) {
-	rd, err := s.cli.route(ctx, topic)
+	rd, err := s.cli.Route(ctx, topic)
 	if err != nil {
 		return nil, err
 	}
@@ -99,13 +100,13 @@ func (s *Server) queryIndex(ctx context.Context, topic, key string, uniq bool) (
 	var errs []error
 	for i := range rd.BrokerDatas {
 		bd := &rd.BrokerDatas[i]
-		req := request(wire.QueryMessage, "topic", topic, "key", key, "maxNum", "32",
+		req := admin.Request(wire.QueryMessage, "topic", topic, "key", key, "maxNum", "32",
 			"beginTimestamp", "0", "endTimestamp", strconv.FormatInt(math.MaxInt64, 10))
 		if uniq {
 			req.SetExt("_UNIQUE_KEY_QUERY", "true")
 		}
-		resp, err := s.cli.call(ctx, brokerAddr(bd), req)
-		if responseCode(err) == wire.QueryNotFound {
+		resp, err := s.cli.Call(ctx, admin.SelectAddr(bd), req)
+		if admin.ResponseCode(err) == wire.QueryNotFound {
 			continue
 		}
 		if err != nil {
@@ -148,7 +149,7 @@ func (s *Server) byOffsetID(ctx context.Context, id, topic string) ([]messageVie
 		return nil, err
 	}
 	addr := host.String()
-	resp, err := s.cli.call(ctx, addr, request(wire.ViewMessageById, "offset", strconv.FormatInt(off, 10), "topic", topic))
+	resp, err := s.cli.Call(ctx, addr, admin.Request(wire.ViewMessageById, "offset", strconv.FormatInt(off, 10), "topic", topic))
 	if err != nil {
 		return nil, err
 	}
@@ -156,7 +157,7 @@ func (s *Server) byOffsetID(ctx context.Context, id, topic string) ([]messageVie
 	if err != nil {
 		return nil, err
 	}
-	if ci, err := s.cli.clusterInfo(ctx); err == nil {
+	if ci, err := s.cli.ClusterInfo(ctx); err == nil {
 		for name, bd := range ci.BrokerAddrTable {
 			for _, a := range bd.BrokerAddrs {
 				if a == addr {
@@ -232,29 +233,29 @@ func (s *Server) apiBrowse(r *http.Request) (any, error) {
 			return nil, badRequest("max must be between 1 and %d", browseMax)
 		}
 	}
-	rd, err := s.cli.route(ctx, topic)
+	rd, err := s.cli.Route(ctx, topic)
 	if err != nil {
 		return nil, err
 	}
 	var out []messageView
 	for i := range rd.BrokerDatas {
 		bd := &rd.BrokerDatas[i]
-		addr := brokerAddr(bd)
-		stats, err := s.cli.topicStats(ctx, addr, topic)
+		addr := admin.SelectAddr(bd)
+		stats, err := s.cli.TopicStats(ctx, addr, topic)
 		if err != nil {
 			return nil, err
 		}
-		for mq, o := range stats {
+		for mq, o := range stats.Offsets {
 			from := max(o.MinOffset, o.MaxOffset-int64(n))
 			if from >= o.MaxOffset {
 				continue
 			}
-			req := request(wire.PullMessage, "consumerGroup", "TOOLS_CONSUMER", "topic", topic,
+			req := admin.Request(wire.PullMessage, "consumerGroup", "TOOLS_CONSUMER", "topic", topic,
 				"queueId", strconv.Itoa(int(mq.QueueID)), "queueOffset", strconv.FormatInt(from, 10),
 				"maxMsgNums", strconv.Itoa(n), "sysFlag", "4", "commitOffset", "0", "suspendTimeoutMillis", "0",
 				"subscription", "*", "subVersion", "0", "expressionType", "TAG")
-			resp, err := s.cli.call(ctx, addr, req)
-			if code := responseCode(err); code == wire.PullNotFound || code == wire.PullRetryImmediately || code == wire.PullOffsetMoved {
+			resp, err := s.cli.Call(ctx, addr, req)
+			if code := admin.ResponseCode(err); code == wire.PullNotFound || code == wire.PullRetryImmediately || code == wire.PullOffsetMoved {
 				continue
 			}
 			if err != nil {

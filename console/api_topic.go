@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/booster-mq/booster/admin"
 	"github.com/booster-mq/booster/codec"
 	"github.com/booster-mq/booster/compat"
 	"github.com/booster-mq/booster/wire"
@@ -58,12 +59,12 @@ func javaSystemTopic(topic string) bool {
 // NameServer does not answer it).
 func (s *Server) systemTopics(ctx context.Context) map[string]bool {
 	out := map[string]bool{}
-	resp, err := s.cli.nsCall(ctx, wire.GetSystemTopicListFromNs)
+	resp, err := s.cli.NsCall(ctx, admin.Request(wire.GetSystemTopicListFromNs))
 	if err != nil {
 		return out
 	}
 	var tl codec.TopicList
-	if decode(resp.Body, &tl) == nil {
+	if admin.Decode(resp.Body, &tl) == nil {
 		for _, t := range tl.TopicList {
 			out[t] = true
 		}
@@ -72,7 +73,7 @@ func (s *Server) systemTopics(ctx context.Context) map[string]bool {
 }
 
 func (s *Server) apiTopics(r *http.Request) (any, error) {
-	topics, err := s.cli.topicList(r.Context())
+	topics, err := s.cli.TopicList(r.Context())
 	if err != nil {
 		return nil, err
 	}
@@ -106,21 +107,21 @@ type topicView struct {
 
 // topicQueues asks every broker of a topic's route for its queues.
 func (s *Server) topicQueues(ctx context.Context, topic string) (*topicView, error) {
-	rd, err := s.cli.route(ctx, topic)
+	rd, err := s.cli.Route(ctx, topic)
 	if err != nil {
 		return nil, err
 	}
 	v := &topicView{Topic: topic, Route: rd.QueueDatas, Brokers: []string{}, Queues: []queueRow{}, Groups: []string{}}
 	for i := range rd.BrokerDatas {
 		bd := &rd.BrokerDatas[i]
-		addr := brokerAddr(bd)
+		addr := admin.SelectAddr(bd)
 		v.Brokers = append(v.Brokers, bd.BrokerName+" "+addr)
-		stats, err := s.cli.topicStats(ctx, addr, topic)
+		stats, err := s.cli.TopicStats(ctx, addr, topic)
 		if err != nil {
 			v.Errors = append(v.Errors, err.Error())
 			continue
 		}
-		for mq, o := range stats {
+		for mq, o := range stats.Offsets {
 			v.Queues = append(v.Queues, queueRow{BrokerName: mq.BrokerName, QueueID: mq.QueueID, MinOffset: o.MinOffset,
 				MaxOffset: o.MaxOffset, LastUpdateTimestamp: o.LastUpdateTimestamp})
 			v.Messages += o.MaxOffset - o.MinOffset
@@ -134,12 +135,12 @@ func (s *Server) topicQueues(ctx context.Context, topic string) (*topicView, err
 		return a.QueueID < b.QueueID
 	})
 	if len(rd.BrokerDatas) > 0 {
-		resp, err := s.cli.call(ctx, brokerAddr(&rd.BrokerDatas[0]), request(wire.QueryTopicConsumeByWho, "topic", topic))
+		resp, err := s.cli.Call(ctx, admin.SelectAddr(&rd.BrokerDatas[0]), admin.Request(wire.QueryTopicConsumeByWho, "topic", topic))
 		if err == nil {
 			var gl struct {
 				GroupList []string `json:"groupList"`
 			}
-			if decode(resp.Body, &gl) == nil && gl.GroupList != nil {
+			if admin.Decode(resp.Body, &gl) == nil && gl.GroupList != nil {
 				sort.Strings(gl.GroupList)
 				v.Groups = gl.GroupList
 			}
@@ -194,10 +195,10 @@ func (s *Server) apiUpdateTopic(r *http.Request) (any, error) {
 	}
 	res := updateResult{Updated: []string{}}
 	for _, addr := range masters {
-		req := request(wire.UpdateAndCreateTopic, "topic", f.Topic, "defaultTopic", compat.AutoCreateTopicKey,
+		req := admin.Request(wire.UpdateAndCreateTopic, "topic", f.Topic, "defaultTopic", compat.AutoCreateTopicKey,
 			"readQueueNums", strconv.Itoa(f.ReadQueueNums), "writeQueueNums", strconv.Itoa(f.WriteQueueNums),
 			"perm", strconv.Itoa(f.Perm), "topicFilterType", "SINGLE_TAG", "topicSysFlag", "0", "order", "false")
-		if _, err := s.cli.call(r.Context(), addr, req); err != nil {
+		if _, err := s.cli.Call(r.Context(), addr, req); err != nil {
 			return nil, err
 		}
 		res.Updated = append(res.Updated, addr)
@@ -216,7 +217,7 @@ type dlqRow struct {
 }
 
 func (s *Server) apiDLQ(r *http.Request) (any, error) {
-	topics, err := s.cli.topicList(r.Context())
+	topics, err := s.cli.TopicList(r.Context())
 	if err != nil {
 		return nil, err
 	}

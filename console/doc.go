@@ -28,8 +28,8 @@
 // The page asks for confirmation before it sends a POST.
 //
 // Concurrency: HTTP handlers run concurrently; the remoting connection
-// pool (client) guards itself, and there is no other shared state.
+// pool (admin.Client) guards itself, and there is no other shared state.
 //
-// Imports: codec, wire, wire/transport and compat (no broker or NameServer
+// Imports: admin, codec, wire, wire/transport and compat (no broker or NameServer
 // package: the console is a remoting client).
 package console

@@ -13,6 +13,8 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/booster-mq/booster/admin"
 )
 
 //go:embed static
@@ -37,7 +39,7 @@ type Config struct {
 // only shared state is the connection pool, which guards itself.
 type Server struct {
 	log  *slog.Logger
-	cli  *client
+	cli  client
 	ln   net.Listener
 	http *http.Server
 	done chan struct{}
@@ -55,7 +57,7 @@ func Start(cfg Config, log *slog.Logger) (*Server, error) {
 	s := New(cfg, log)
 	ln, err := net.Listen("tcp", net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.Port)))
 	if err != nil {
-		s.cli.close()
+		s.cli.Close()
 		return nil, fmt.Errorf("console (consolePort %d): %w", cfg.Port, err)
 	}
 	s.ln = ln
@@ -78,7 +80,7 @@ func New(cfg Config, log *slog.Logger) *Server {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Server{log: log.With("component", "console"), cli: newClient(cfg.Namesrv, cfg.Timeout, cfg.TLS), done: make(chan struct{})}
+	return &Server{log: log.With("component", "console"), cli: client{admin.New(admin.Config{Namesrv: cfg.Namesrv, Timeout: cfg.Timeout, TLS: cfg.TLS})}, done: make(chan struct{})}
 }
 
 // Addr is the listen address ("" when not listening).
@@ -102,7 +104,7 @@ func (s *Server) Close() error {
 		cancel()
 		<-s.done
 	}
-	s.cli.close()
+	s.cli.Close()
 	return err
 }
 

@@ -26,9 +26,12 @@ var allowed = map[string][]string{
 	// their state through interfaces.
 	"metrics": {"github.com/prometheus", "github.com/beorn7", "github.com/cespare", "github.com/munnerz", "google.golang.org/protobuf", "golang.org/x/sys"},
 	"acl":     {"codec", "wire", "compat", "gopkg.in/yaml.v3"},
+	// admin is the client side of the admin protocol (mqadmin and the
+	// console): it links neither broker, namesrv nor store.
+	"admin": {"acl", "codec", "wire/transport", "wire", "compat", "gopkg.in/yaml.v3", "github.com/panjf2000/gnet", "github.com/valyala/bytebufferpool", "golang.org/x/sys", "golang.org/x/sync", "go.uber.org", "gopkg.in/natefinch", "github.com/panjf2000/ants"},
 	// console is a remoting client of the NameServers and brokers: it links
 	// neither broker nor namesrv.
-	"console": {"codec", "wire/transport", "wire", "compat", "github.com/panjf2000/gnet", "github.com/valyala/bytebufferpool", "golang.org/x/sys", "golang.org/x/sync", "go.uber.org", "gopkg.in/natefinch", "github.com/panjf2000/ants"},
+	"console": {"admin", "acl", "gopkg.in/yaml.v3", "codec", "wire/transport", "wire", "compat", "github.com/panjf2000/gnet", "github.com/valyala/bytebufferpool", "golang.org/x/sys", "golang.org/x/sync", "go.uber.org", "gopkg.in/natefinch", "github.com/panjf2000/ants"},
 	// controller: the raft group and its remoting server.
 	"controller": {"wire", "wire/transport", "codec", "compat", "github.com/panjf2000/gnet", "github.com/valyala/bytebufferpool", "golang.org/x/sys", "golang.org/x/sync", "go.uber.org", "gopkg.in/natefinch", "github.com/panjf2000/ants", "github.com/hashicorp", "github.com/armon", "github.com/fatih", "github.com/mattn", "go.etcd.io/bbolt", "github.com/boltdb"},
 }

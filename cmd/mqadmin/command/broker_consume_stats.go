@@ -14,6 +14,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/booster-mq/booster/admin"
 	"github.com/booster-mq/booster/wire"
 )
 
@@ -55,25 +56,25 @@ func brokerConsumeStats() spec {
 				}
 			}
 			addr := x.trimmed("b")
-			resp, err := x.adm.callTimeout(addr, request(wire.GetBrokerConsumeStats, "isOrder", fmt.Sprint(javaBool(x.String("o")))),
+			resp, err := x.adm.callTimeout(addr, admin.Request(wire.GetBrokerConsumeStats, "isOrder", fmt.Sprint(javaBool(x.String("o")))),
 				time.Duration(timeout)*time.Millisecond)
 			if err != nil {
 				return err
 			}
 			var list struct {
 				ConsumeStatsList []map[string][]struct {
-					OffsetTable map[string]offsetWrapper `json:"offsetTable"`
+					OffsetTable map[string]admin.OffsetWrapper `json:"offsetTable"`
 				} `json:"consumeStatsList"`
 				TotalDiff int64 `json:"totalDiff"`
 			}
-			if err := decode(resp.Body, &list); err != nil {
+			if err := admin.Decode(resp.Body, &list); err != nil {
 				return err
 			}
 			rows := []brokerConsumeRow{}
 			for _, groups := range list.ConsumeStatsList {
 				for _, group := range sortedKeys(groups) {
 					for _, cs := range groups[group] {
-						offs, err := decodeMQMap(cs.OffsetTable)
+						offs, err := admin.DecodeMQMap(cs.OffsetTable)
 						if err != nil {
 							return err
 						}

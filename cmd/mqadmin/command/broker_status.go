@@ -11,6 +11,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/booster-mq/booster/admin"
 	"github.com/booster-mq/booster/wire"
 )
 
@@ -37,10 +38,10 @@ func brokerStatus() spec {
 			all := map[string]map[string]string{}
 			var errs []error
 			for _, addr := range addrs {
-				resp, err := x.adm.call(addr, request(wire.GetBrokerRuntimeInfo))
+				resp, err := x.adm.call(addr, admin.Request(wire.GetBrokerRuntimeInfo))
 				var m map[string]string
 				if err == nil {
-					m, err = kvTable(resp)
+					m, err = admin.KVTable(resp)
 				}
 				if err != nil {
 					if !x.IsSet("b") {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/booster-mq/booster/admin"
 	"github.com/booster-mq/booster/wire"
 )
 
@@ -50,8 +51,8 @@ func cleanExpiredCQ() spec {
 			}
 			ok := true
 			for _, addr := range addrs {
-				if _, err := x.adm.call(addr, request(wire.CleanExpiredConsumequeue)); err != nil {
-					if responseCode(err) < 0 {
+				if _, err := x.adm.call(addr, admin.Request(wire.CleanExpiredConsumequeue)); err != nil {
+					if admin.ResponseCode(err) < 0 {
 						return err
 					}
 					ok = false

@@ -11,6 +11,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/booster-mq/booster/admin"
 	"github.com/booster-mq/booster/codec"
 	"github.com/booster-mq/booster/wire"
 )
@@ -36,13 +37,13 @@ func clusterACLConfigVersion() spec {
 				x.printf(row, "#Cluster Name", "#Broker Name", "#Broker Addr", "#AclFilePath", "#AclConfigVersionNum", "#AclLastUpdateTime")
 			}
 			for _, addr := range addrs {
-				resp, err := x.adm.call(addr, request(wire.GetBrokerClusterAclInfo))
+				resp, err := x.adm.call(addr, admin.Request(wire.GetBrokerClusterAclInfo))
 				if err != nil {
 					return err
 				}
 				versions := map[string]codec.DataVersion{}
 				if all := resp.ExtValue("allAclFileVersion"); all != "" {
-					if err := decode([]byte(all), &versions); err != nil {
+					if err := admin.Decode([]byte(all), &versions); err != nil {
 						return err
 					}
 				}

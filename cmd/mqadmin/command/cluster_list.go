@@ -21,6 +21,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/booster-mq/booster/admin"
 	"github.com/booster-mq/booster/wire"
 )
 
@@ -86,11 +87,11 @@ func printClusters(x *ctx) error {
 			if bd == nil {
 				continue
 			}
-			for _, id := range brokerIDs(bd) {
+			for _, id := range admin.BrokerIDs(bd) {
 				r := clusterRow{Cluster: c, Broker: name, BrokerID: id, Addr: bd.BrokerAddrs[id]}
-				if resp, err := x.adm.call(r.Addr, request(wire.GetBrokerRuntimeInfo)); err != nil {
+				if resp, err := x.adm.call(r.Addr, admin.Request(wire.GetBrokerRuntimeInfo)); err != nil {
 					r.err = err
-				} else if r.Runtime, err = kvTable(resp); err != nil {
+				} else if r.Runtime, err = admin.KVTable(resp); err != nil {
 					r.err = err
 				}
 				if r.err != nil {

@@ -23,6 +23,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/booster-mq/booster/admin"
 	"github.com/booster-mq/booster/codec"
 	"github.com/booster-mq/booster/compat"
 	"github.com/booster-mq/booster/wire"
@@ -139,7 +140,7 @@ func roundHalfUp(f float64) string {
 // the route of each broker-name topic is looked up once, queues are used
 // round robin.
 type rtProducer struct {
-	adm     *admin
+	adm     *adminExt
 	group   string
 	body    []byte
 	targets map[string]*rtTarget
@@ -216,7 +217,7 @@ func (p *rtProducer) send(topic string) error {
 	props = codec.AppendProperty(props, codec.PropertyUniqKey, newUniqID(c.LocalAddr()))
 	props = codec.AppendProperty(props, codec.PropertyWaitStoreMsgOK, "true")
 	now := strconv.FormatInt(time.Now().UnixMilli(), 10)
-	req := request(wire.SendMessageV2, "a", p.group, "b", topic, "c", compat.AutoCreateTopicKey, "d", "4",
+	req := admin.Request(wire.SendMessageV2, "a", p.group, "b", topic, "c", compat.AutoCreateTopicKey, "d", "4",
 		"e", strconv.Itoa(int(mq.QueueID)), "f", "0", "g", now, "h", "0", "i", string(props), "j", "0", "k", "false", "m", "false", "n", mq.BrokerName)
 	req.Body = p.body
 	resp, err := p.adm.invoke(addr, req, p.adm.timeout)
@@ -226,7 +227,7 @@ func (p *rtProducer) send(topic string) error {
 	switch resp.ResponseCode() {
 	case wire.Success, wire.FlushDiskTimeout, wire.FlushSlaveTimeout, wire.SlaveNotAvailable: // a SendResult in Java
 	default:
-		return &codeError{addr: addr, code: resp.ResponseCode(), remark: resp.Remark}
+		return &codeError{Addr: addr, Code: resp.ResponseCode(), Remark: resp.Remark}
 	}
 	return nil
 }

@@ -23,6 +23,8 @@ import (
 	"time"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/booster-mq/booster/admin"
 )
 
 // Env is what a run of mqadmin works with.
@@ -65,7 +67,7 @@ type ctx struct {
 	*cli.Context
 	env *Env
 	out io.Writer
-	adm *admin
+	adm *adminExt
 }
 
 // json reports whether --json was given.
@@ -127,7 +129,7 @@ func Run(args []string, env Env) int {
 		err = failed
 	}
 	if err != nil {
-		fmt.Fprintf(env.Stderr, "mqadmin: %s\n", oneLine(err.Error()))
+		fmt.Fprintf(env.Stderr, "mqadmin: %s\n", admin.OneLine(err.Error()))
 		return 1
 	}
 	return 0
@@ -157,12 +159,12 @@ func (s spec) command(env *Env) *cli.Command {
 					return fmt.Errorf("%s: missing required option %s", s.name, flagLabel(s.flags, name))
 				}
 			}
-			x := &ctx{Context: c, env: env, out: env.Stdout, adm: newAdmin(splitAddrs(c.String("namesrvAddr")), env.Timeout)}
-			defer x.adm.close()
-			x.adm.accessKey, x.adm.secretKey = env.AccessKey, env.SecretKey
+			cfg := admin.Config{Namesrv: splitAddrs(c.String("namesrvAddr")), Timeout: env.Timeout, AccessKey: env.AccessKey, SecretKey: env.SecretKey}
 			if c.Bool("tls") {
-				x.adm.tls = &tls.Config{InsecureSkipVerify: true} //nolint:gosec // Apache's clients trust any server in test mode
+				cfg.TLS = &tls.Config{InsecureSkipVerify: true} //nolint:gosec // Apache's clients trust any server in test mode
 			}
+			x := &ctx{Context: c, env: env, out: env.Stdout, adm: newAdminExt(cfg)}
+			defer x.adm.close()
 			if err := s.run(x); err != nil {
 				return fmt.Errorf("%s: %w", s.name, err)
 			}
@@ -196,11 +198,6 @@ func splitAddrs(s string) []string {
 		}
 	}
 	return out
-}
-
-// oneLine folds an error text onto one line.
-func oneLine(s string) string {
-	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")
 }
 
 // Flag constructors: Java's long option name, its one-letter alias.

@@ -14,6 +14,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/booster-mq/booster/admin"
 	"github.com/booster-mq/booster/compat"
 	"github.com/booster-mq/booster/wire"
 )
@@ -74,15 +75,15 @@ func groupProgress(x *ctx, group, topic string, showClientIP bool) error {
 	if showClientIP {
 		owners = x.adm.queueOwners(group)
 	}
-	mqs := make([]mqKey, 0, len(cs.offsets))
-	for mq := range cs.offsets {
+	mqs := make([]mqKey, 0, len(cs.Offsets))
+	for mq := range cs.Offsets {
 		mqs = append(mqs, mq)
 	}
 	sortMQs(mqs)
 	rows := make([]progressRow, 0, len(mqs))
 	var diffTotal, inflightTotal int64
 	for _, mq := range mqs {
-		o := cs.offsets[mq]
+		o := cs.Offsets[mq]
 		r := progressRow{Topic: mq.Topic, BrokerName: mq.BrokerName, QueueID: mq.QueueID, BrokerOffset: o.BrokerOffset,
 			ConsumerOffset: o.ConsumerOffset, Diff: o.BrokerOffset - o.ConsumerOffset, Inflight: o.PullOffset - o.ConsumerOffset,
 			LastTimestamp: o.LastTimestamp}
@@ -97,7 +98,7 @@ func groupProgress(x *ctx, group, topic string, showClientIP bool) error {
 		rows = append(rows, r)
 	}
 	if x.json() {
-		return printJSON(x, map[string]any{"offsetTable": rows, "consumeTps": cs.consumeTps, "diffTotal": diffTotal, "inflightTotal": inflightTotal})
+		return printJSON(x, map[string]any{"offsetTable": rows, "consumeTps": cs.ConsumeTps, "diffTotal": diffTotal, "inflightTotal": inflightTotal})
 	}
 	if showClientIP {
 		x.printf("%-64s  %-32s  %-4s  %-20s  %-20s  %-20s %-20s %-20s%s\n",
@@ -121,7 +122,7 @@ func groupProgress(x *ctx, group, topic string, showClientIP bool) error {
 		}
 	}
 	x.printf("\n")
-	x.printf("Consume TPS: %.2f\n", cs.consumeTps)
+	x.printf("Consume TPS: %.2f\n", cs.ConsumeTps)
 	x.printf("Consume Diff Total: %d\n", diffTotal)
 	x.printf("Consume Inflight Total: %d\n", inflightTotal)
 	return nil
@@ -140,7 +141,7 @@ func allGroupsProgress(x *ctx) error {
 		r := groupRow{Group: strings.TrimPrefix(topic, compat.RetryGroupTopicPrefix)}
 		// Java ignores both failures: an offline group prints OFFLINE.
 		if cs, err := x.adm.examineConsumeStats(r.Group, ""); err == nil {
-			r.ConsumeTps, r.DiffTotal = int(cs.consumeTps), cs.diffTotal()
+			r.ConsumeTps, r.DiffTotal = int(cs.ConsumeTps), cs.DiffTotal()
 		}
 		if cc, err := x.adm.examineConsumerConnection(r.Group); err == nil {
 			r.Count = len(cc.ConnectionSet)
@@ -176,29 +177,29 @@ func allGroupsProgress(x *ctx) error {
 // queueOwners maps each queue a group's clients hold to the client's IP
 // (GET_CONSUMER_RUNNING_INFO per client, relayed by a broker). Failures
 // leave queues out, as Java does.
-func (a *admin) queueOwners(group string) map[mqKey]string {
+func (a *adminExt) queueOwners(group string) map[mqKey]string {
 	out := map[mqKey]string{}
 	rd, err := a.route(compat.RetryTopic(group))
 	if err != nil || len(rd.BrokerDatas) == 0 {
 		return out
 	}
-	addr := selectAddr(&rd.BrokerDatas[0])
+	addr := admin.SelectAddr(&rd.BrokerDatas[0])
 	cc, err := a.consumerConnectionOf(addr, group)
 	if err != nil {
 		return out
 	}
 	for _, c := range cc.ConnectionSet {
-		resp, err := a.call(addr, request(wire.GetConsumerRunningInfo, "consumerGroup", group, "clientId", c.ClientID, "jstackEnable", "false"))
+		resp, err := a.call(addr, admin.Request(wire.GetConsumerRunningInfo, "consumerGroup", group, "clientId", c.ClientID, "jstackEnable", "false"))
 		if err != nil {
 			continue
 		}
 		var info struct {
 			MQTable map[string]json.RawMessage `json:"mqTable"`
 		}
-		if decode(resp.Body, &info) != nil {
+		if admin.Decode(resp.Body, &info) != nil {
 			continue
 		}
-		mqs, err := decodeMQMap(info.MQTable)
+		mqs, err := admin.DecodeMQMap(info.MQTable)
 		if err != nil {
 			continue
 		}

@@ -27,6 +27,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/booster-mq/booster/admin"
 	"github.com/booster-mq/booster/compat"
 	"github.com/booster-mq/booster/wire"
 )
@@ -150,17 +151,17 @@ func runConsumerStatus(x *ctx) error {
 // runningInfo asks a client of group for its ConsumerRunningInfo
 // (DefaultMQAdminExtImpl.getConsumerRunningInfo: through the first broker
 // of %RETRY%group's route).
-func (a *admin) runningInfo(group, clientID string, jstack bool) (*runningInfo, error) {
+func (a *adminExt) runningInfo(group, clientID string, jstack bool) (*runningInfo, error) {
 	rd, err := a.route(compat.RetryTopic(group))
 	if err != nil {
 		return nil, err
 	}
 	for i := range rd.BrokerDatas {
-		addr := selectAddr(&rd.BrokerDatas[i])
+		addr := admin.SelectAddr(&rd.BrokerDatas[i])
 		if addr == "" {
 			continue
 		}
-		resp, err := a.callTimeout(addr, request(wire.GetConsumerRunningInfo, "consumerGroup", group, "clientId", clientID,
+		resp, err := a.callTimeout(addr, admin.Request(wire.GetConsumerRunningInfo, "consumerGroup", group, "clientId", clientID,
 			"jstackEnable", strconv.FormatBool(jstack)), 3*a.timeout)
 		if err != nil {
 			return nil, err
@@ -169,7 +170,7 @@ func (a *admin) runningInfo(group, clientID string, jstack bool) (*runningInfo, 
 			// The Go client answers SUCCESS without a body when it cannot
 			// encode its statistics (a NaN rate in its first second); Java
 			// reports the code and remark.
-			return nil, &codeError{addr: addr, code: resp.ResponseCode(), remark: resp.Remark}
+			return nil, &codeError{Addr: addr, Code: resp.ResponseCode(), Remark: resp.Remark}
 		}
 		return decodeRunningInfo(resp.Body)
 	}
@@ -264,7 +265,7 @@ func decodeRunningInfo(body []byte) (*runningInfo, error) {
 		UserConsumerInfo map[string]string              `json:"userConsumerInfo"`
 		Jstack           *string                        `json:"jstack"`
 	}
-	if err := decode(body, &raw); err != nil {
+	if err := admin.Decode(body, &raw); err != nil {
 		return nil, err
 	}
 	info := &runningInfo{props: map[string]string{}, status: raw.StatusTable, userInfo: raw.UserConsumerInfo, jstack: raw.Jstack}
@@ -280,10 +281,10 @@ func decodeRunningInfo(body []byte) (*runningInfo, error) {
 	}
 	sort.Slice(info.subs, func(i, j int) bool { return info.subs[i].key() < info.subs[j].key() })
 	var err error
-	if info.mqTable, err = decodeMQMap(raw.MQTable); err != nil {
+	if info.mqTable, err = admin.DecodeMQMap(raw.MQTable); err != nil {
 		return nil, err
 	}
-	if info.popTable, err = decodeMQMap(raw.MQPopTable); err != nil {
+	if info.popTable, err = admin.DecodeMQMap(raw.MQPopTable); err != nil {
 		return nil, err
 	}
 	for mq := range info.mqTable {

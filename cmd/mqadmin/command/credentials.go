@@ -11,9 +11,6 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
-
-	"github.com/booster-mq/booster/acl"
-	"github.com/booster-mq/booster/wire"
 )
 
 // toolsFile is Apache's MixAll.ACL_CONF_TOOLS_FILE under ROCKETMQ_HOME.
@@ -40,14 +37,4 @@ func loadCredentials(home string, getenv func(string) string) (accessKey, secret
 		return "", ""
 	}
 	return accessKey, secretKey
-}
-
-// sign adds AccessKey and Signature to req (AclClientRPCHook); req's ext
-// fields and body must be final.
-func sign(req *wire.Command, accessKey, secretKey string) {
-	if accessKey == "" {
-		return
-	}
-	req.SetExt(acl.AccessKeyField, accessKey)
-	req.SetExt(acl.SignatureField, acl.Signature(req, secretKey))
 }

@@ -6,6 +6,7 @@ package command
 import (
 	"github.com/urfave/cli/v2"
 
+	"github.com/booster-mq/booster/admin"
 	"github.com/booster-mq/booster/wire"
 )
 
@@ -29,7 +30,7 @@ func deleteACLConfig() spec {
 				return err
 			}
 			for _, addr := range addrs {
-				if _, err := x.adm.call(addr, request(wire.DeleteAclConfig, "accessKey", key)); err != nil {
+				if _, err := x.adm.call(addr, admin.Request(wire.DeleteAclConfig, "accessKey", key)); err != nil {
 					return err
 				}
 				x.printf("delete plain access config account from %s success.\n", addr)

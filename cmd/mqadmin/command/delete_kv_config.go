@@ -5,6 +5,7 @@ package command
 import (
 	"github.com/urfave/cli/v2"
 
+	"github.com/booster-mq/booster/admin"
 	"github.com/booster-mq/booster/wire"
 )
 
@@ -18,7 +19,7 @@ func deleteKvConfig() spec {
 		},
 		required: []string{"s", "k"},
 		run: func(x *ctx) error {
-			if err := x.adm.nsEach(request(wire.DeleteKvConfig, "namespace", x.trimmed("s"), "key", x.trimmed("k"))); err != nil {
+			if err := x.adm.nsEach(admin.Request(wire.DeleteKvConfig, "namespace", x.trimmed("s"), "key", x.trimmed("k"))); err != nil {
 				return err
 			}
 			x.printf("delete kv config from namespace success.\n")

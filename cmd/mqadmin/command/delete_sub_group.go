@@ -9,6 +9,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/booster-mq/booster/admin"
 	"github.com/booster-mq/booster/compat"
 	"github.com/booster-mq/booster/wire"
 )
@@ -30,7 +31,7 @@ func deleteSubGroup() spec {
 			}
 			group := x.trimmed("g")
 			req := func() *wire.Command {
-				return request(wire.DeleteSubscriptiongroup, "groupName", group, "cleanOffset", fmt.Sprint(javaBool(x.String("r"))))
+				return admin.Request(wire.DeleteSubscriptiongroup, "groupName", group, "cleanOffset", fmt.Sprint(javaBool(x.String("r"))))
 			}
 			if x.IsSet("b") {
 				addr := x.trimmed("b")
@@ -53,12 +54,12 @@ func deleteSubGroup() spec {
 			}
 			for _, topic := range []string{compat.RetryTopic(group), compat.DLQTopic(group)} {
 				for _, addr := range masters {
-					if _, err := x.adm.call(addr, request(wire.DeleteTopicInBroker, "topic", topic)); err != nil {
-						fmt.Fprintf(x.env.Stderr, "mqadmin: deleteSubGroup: delete topic %s from %s: %s\n", topic, addr, oneLine(err.Error()))
+					if _, err := x.adm.call(addr, admin.Request(wire.DeleteTopicInBroker, "topic", topic)); err != nil {
+						fmt.Fprintf(x.env.Stderr, "mqadmin: deleteSubGroup: delete topic %s from %s: %s\n", topic, addr, admin.OneLine(err.Error()))
 					}
 				}
-				if err := x.adm.nsEach(request(wire.DeleteTopicInNamesrv, "topic", topic, "clusterName", cluster)); err != nil {
-					fmt.Fprintf(x.env.Stderr, "mqadmin: deleteSubGroup: delete topic %s from the NameServer: %s\n", topic, oneLine(err.Error()))
+				if err := x.adm.nsEach(admin.Request(wire.DeleteTopicInNamesrv, "topic", topic, "clusterName", cluster)); err != nil {
+					fmt.Fprintf(x.env.Stderr, "mqadmin: deleteSubGroup: delete topic %s from the NameServer: %s\n", topic, admin.OneLine(err.Error()))
 				}
 			}
 			return nil

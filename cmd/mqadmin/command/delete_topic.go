@@ -7,6 +7,7 @@ package command
 import (
 	"github.com/urfave/cli/v2"
 
+	"github.com/booster-mq/booster/admin"
 	"github.com/booster-mq/booster/wire"
 )
 
@@ -26,12 +27,12 @@ func deleteTopic() spec {
 				return err
 			}
 			for _, addr := range masters {
-				if _, err := x.adm.call(addr, request(wire.DeleteTopicInBroker, "topic", topic)); err != nil {
+				if _, err := x.adm.call(addr, admin.Request(wire.DeleteTopicInBroker, "topic", topic)); err != nil {
 					return err
 				}
 			}
 			x.printf("delete topic [%s] from cluster [%s] success.\n", topic, cluster)
-			if err := x.adm.nsEach(request(wire.DeleteTopicInNamesrv, "topic", topic, "clusterName", cluster)); err != nil {
+			if err := x.adm.nsEach(admin.Request(wire.DeleteTopicInNamesrv, "topic", topic, "clusterName", cluster)); err != nil {
 				return err
 			}
 			x.printf("delete topic [%s] from NameServer success.\n", topic)

@@ -9,6 +9,7 @@ package command
 import (
 	"github.com/urfave/cli/v2"
 
+	"github.com/booster-mq/booster/admin"
 	"github.com/booster-mq/booster/wire"
 )
 
@@ -48,12 +49,12 @@ func getACLConfig() spec {
 				return err
 			}
 			for _, addr := range addrs {
-				resp, err := x.adm.call(addr, request(wire.GetBrokerClusterAclConfig))
+				resp, err := x.adm.call(addr, admin.Request(wire.GetBrokerClusterAclConfig))
 				if err != nil {
 					return err
 				}
 				var body aclConfigBody
-				if err := decode(resp.Body, &body); err != nil {
+				if err := admin.Decode(resp.Body, &body); err != nil {
 					return err
 				}
 				x.printf("\n%-20s: %s\n\n", "globalWhiteRemoteAddresses", javaList(orEmpty(body.GlobalWhiteAddrs)))

@@ -7,6 +7,7 @@ package command
 import (
 	"github.com/urfave/cli/v2"
 
+	"github.com/booster-mq/booster/admin"
 	"github.com/booster-mq/booster/wire"
 )
 
@@ -39,7 +40,7 @@ func getBrokerConfig() spec {
 						continue
 					}
 					targets = append(targets, target{"============Master: " + master + "============\n", master})
-					for _, id := range brokerIDs(bd) {
+					for _, id := range admin.BrokerIDs(bd) {
 						if id != 0 {
 							slave := bd.BrokerAddrs[id]
 							targets = append(targets, target{"============My Master: " + master + "=====Slave: " + slave + "============\n", slave})

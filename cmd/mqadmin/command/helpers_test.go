@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/booster-mq/booster/admin"
 	"github.com/booster-mq/booster/internal/testcluster"
 	"github.com/booster-mq/booster/wire"
 	"github.com/booster-mq/booster/wire/transport"
@@ -109,7 +110,7 @@ func send(t *testing.T, c *testcluster.Cluster, topic string, queueID int, body,
 			props = append(props, 2)
 		}
 	}
-	req := request(wire.SendMessageV2, "a", "pg", "b", topic, "c", "TBW102", "d", "4", "e", strconv.Itoa(queueID),
+	req := admin.Request(wire.SendMessageV2, "a", "pg", "b", topic, "c", "TBW102", "d", "4", "e", strconv.Itoa(queueID),
 		"f", "0", "g", strconv.FormatInt(time.Now().UnixMilli(), 10), "h", "0", "i", string(props))
 	req.Body = []byte(body)
 	return invoke(t, dial(t, c.BrokerAddr), req).ExtValue("msgId")
@@ -139,7 +140,7 @@ func onlineConsumer(t *testing.T, c *testcluster.Cluster, group, topic string) *
 
 func (cs *consumer) commit(topic string, queueID int, offset int64) {
 	cs.t.Helper()
-	invoke(cs.t, cs.conn, request(wire.UpdateConsumerOffset, "consumerGroup", cs.group, "topic", topic,
+	invoke(cs.t, cs.conn, admin.Request(wire.UpdateConsumerOffset, "consumerGroup", cs.group, "topic", topic,
 		"queueId", strconv.Itoa(queueID), "commitOffset", strconv.FormatInt(offset, 10)))
 }
 

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/booster-mq/booster/admin"
 	"github.com/booster-mq/booster/codec"
 	"github.com/booster-mq/booster/wire"
 )
@@ -137,13 +138,13 @@ type pullResult struct {
 // pull reads up to maxNums messages of a queue from offset without
 // suspending (DefaultMQPullConsumer.pull), filtering tags as the Java
 // client does after the broker's hash-code filter.
-func (a *admin) pull(addr string, mq mqKey, subExpression string, offset int64, maxNums int) (*pullResult, error) {
+func (a *adminExt) pull(addr string, mq mqKey, subExpression string, offset int64, maxNums int) (*pullResult, error) {
 	return a.pullAs(addr, toolsConsumerGroup, mq, subExpression, offset, maxNums)
 }
 
 // pullAs is pull on behalf of a consumer group.
-func (a *admin) pullAs(addr, group string, mq mqKey, subExpression string, offset int64, maxNums int) (*pullResult, error) {
-	req := request(wire.PullMessage, "consumerGroup", group, "topic", mq.Topic,
+func (a *adminExt) pullAs(addr, group string, mq mqKey, subExpression string, offset int64, maxNums int) (*pullResult, error) {
+	req := admin.Request(wire.PullMessage, "consumerGroup", group, "topic", mq.Topic,
 		"queueId", strconv.Itoa(int(mq.QueueID)), "queueOffset", strconv.FormatInt(offset, 10),
 		"maxMsgNums", strconv.Itoa(maxNums), "sysFlag", "4", "commitOffset", "0", "suspendTimeoutMillis", "20000",
 		"subscription", subExpression, "subVersion", "0", "expressionType", "TAG")
@@ -162,7 +163,7 @@ func (a *admin) pullAs(addr, group string, mq mqKey, subExpression string, offse
 	case wire.PullOffsetMoved:
 		r.status = pullOffsetIllegal
 	default:
-		return nil, &codeError{addr: addr, code: resp.ResponseCode(), remark: resp.Remark}
+		return nil, &codeError{Addr: addr, Code: resp.ResponseCode(), Remark: resp.Remark}
 	}
 	r.next, _ = strconv.ParseInt(resp.ExtValue("nextBeginOffset"), 10, 64)
 	r.minOffset, _ = strconv.ParseInt(resp.ExtValue("minOffset"), 10, 64)
@@ -206,24 +207,24 @@ func subscriptionTags(expr string) map[string]bool {
 // queueOffset asks a broker for a queue's min or max offset, or the
 // offset of a store time (GET_MIN_OFFSET, GET_MAX_OFFSET,
 // SEARCH_OFFSET_BY_TIMESTAMP).
-func (a *admin) queueOffset(addr string, code wire.RequestCode, mq mqKey, kv ...string) (int64, error) {
+func (a *adminExt) queueOffset(addr string, code wire.RequestCode, mq mqKey, kv ...string) (int64, error) {
 	args := append([]string{"topic", mq.Topic, "queueId", strconv.Itoa(int(mq.QueueID))}, kv...)
-	resp, err := a.call(addr, request(code, args...))
+	resp, err := a.call(addr, admin.Request(code, args...))
 	if err != nil {
 		return 0, err
 	}
 	return strconv.ParseInt(resp.ExtValue("offset"), 10, 64)
 }
 
-func (a *admin) minOffset(addr string, mq mqKey) (int64, error) {
+func (a *adminExt) minOffset(addr string, mq mqKey) (int64, error) {
 	return a.queueOffset(addr, wire.GetMinOffset, mq)
 }
 
-func (a *admin) maxOffset(addr string, mq mqKey) (int64, error) {
+func (a *adminExt) maxOffset(addr string, mq mqKey) (int64, error) {
 	return a.queueOffset(addr, wire.GetMaxOffset, mq, "committed", "true")
 }
 
-func (a *admin) searchOffset(addr string, mq mqKey, ts int64) (int64, error) {
+func (a *adminExt) searchOffset(addr string, mq mqKey, ts int64) (int64, error) {
 	return a.queueOffset(addr, wire.SearchOffsetByTimestamp, mq, "timestamp", strconv.FormatInt(ts, 10))
 }
 
@@ -232,7 +233,7 @@ func (a *admin) searchOffset(addr string, mq mqKey, ts int64) (int64, error) {
 func brokerAddrOf(rd *codec.TopicRouteData, brokerName string) (string, error) {
 	for i := range rd.BrokerDatas {
 		if rd.BrokerDatas[i].BrokerName == brokerName {
-			if addr := selectAddr(&rd.BrokerDatas[i]); addr != "" {
+			if addr := admin.SelectAddr(&rd.BrokerDatas[i]); addr != "" {
 				return addr, nil
 			}
 		}

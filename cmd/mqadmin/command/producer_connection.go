@@ -10,6 +10,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/booster-mq/booster/admin"
 	"github.com/booster-mq/booster/wire"
 )
 
@@ -29,15 +30,15 @@ func producerConnection() spec {
 				return err
 			}
 			var pc struct {
-				ConnectionSet []connection `json:"connectionSet"`
+				ConnectionSet []admin.Connection `json:"connectionSet"`
 			}
 			if len(rd.BrokerDatas) > 0 {
-				if addr := selectAddr(&rd.BrokerDatas[0]); addr != "" {
-					resp, err := x.adm.call(addr, request(wire.GetProducerConnectionList, "producerGroup", x.trimmed("g")))
+				if addr := admin.SelectAddr(&rd.BrokerDatas[0]); addr != "" {
+					resp, err := x.adm.call(addr, admin.Request(wire.GetProducerConnectionList, "producerGroup", x.trimmed("g")))
 					if err != nil {
 						return err
 					}
-					if err := decode(resp.Body, &pc); err != nil {
+					if err := admin.Decode(resp.Body, &pc); err != nil {
 						return err
 					}
 				}

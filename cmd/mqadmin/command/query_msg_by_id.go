@@ -22,6 +22,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/booster-mq/booster/admin"
 	"github.com/booster-mq/booster/codec"
 	"github.com/booster-mq/booster/wire"
 )
@@ -91,9 +92,9 @@ func pushMsgs(x *ctx, group, clientID, topic string, ids []string) error {
 }
 
 // queryMessage is MQAdminImpl's lookup: by offset id, else by unique key.
-func (a *admin) queryMessage(topic, id string) (*message, error) {
+func (a *adminExt) queryMessage(topic, id string) (*message, error) {
 	if host, off, err := codec.DecodeOffsetMsgID(id); err == nil {
-		resp, err := a.call(host.String(), request(wire.ViewMessageById, "offset", strconv.FormatInt(off, 10), "topic", topic))
+		resp, err := a.call(host.String(), admin.Request(wire.ViewMessageById, "offset", strconv.FormatInt(off, 10), "topic", topic))
 		if err == nil {
 			msgs, err := decodeMessages(resp.Body)
 			if err == nil && len(msgs) > 0 {
@@ -106,9 +107,9 @@ func (a *admin) queryMessage(topic, id string) (*message, error) {
 
 // queryByUniqKey asks every broker of the topic's route (QUERY_MESSAGE
 // with _UNIQUE_KEY_QUERY) and returns the earliest stored match.
-func (a *admin) queryByUniqKey(topic, key string) (*message, error) {
+func (a *adminExt) queryByUniqKey(topic, key string) (*message, error) {
 	msgs, err := a.queryMessages(msgQuery{topic: topic, key: key, maxNum: 32, end: math.MaxInt64, uniq: true})
-	if responseCode(err) == wire.NoMessage {
+	if admin.ResponseCode(err) == wire.NoMessage {
 		return nil, fmt.Errorf("query message by id finished, but no message: %s", key)
 	}
 	if err != nil {
@@ -140,7 +141,7 @@ func printMsgDetail(x *ctx, m *message) error {
 	}
 	tracks, err := x.adm.messageTrack(m)
 	if err != nil {
-		fmt.Fprintf(x.env.Stderr, "mqadmin: message track: %s\n", oneLine(err.Error()))
+		fmt.Fprintf(x.env.Stderr, "mqadmin: message track: %s\n", admin.OneLine(err.Error()))
 		return nil
 	}
 	if len(tracks) == 0 {
@@ -168,7 +169,7 @@ func writeBody(dir string, m *message) (string, error) {
 
 // messageTrack is DefaultMQAdminExtImpl.messageTrackDetail: for each group
 // consuming the topic, whether it has consumed the message.
-func (a *admin) messageTrack(m *message) ([]string, error) {
+func (a *adminExt) messageTrack(m *message) ([]string, error) {
 	groups, err := a.queryTopicConsumeByWho(m.Topic)
 	if err != nil {
 		return nil, err
@@ -181,7 +182,7 @@ func (a *admin) messageTrack(m *message) ([]string, error) {
 	return out, nil
 }
 
-func (a *admin) trackOf(m *message, group string) (track, desc string) {
+func (a *adminExt) trackOf(m *message, group string) (track, desc string) {
 	cc, err := a.examineConsumerConnection(group)
 	if err != nil {
 		return errorTrack(err, "UNKNOWN")
@@ -215,8 +216,8 @@ func (a *admin) trackOf(m *message, group string) (track, desc string) {
 func errorTrack(err error, fallback string) (string, string) {
 	var ce *codeError
 	if errors.As(err, &ce) {
-		desc := fmt.Sprintf("CODE:%d DESC:%s", int32(ce.code), oneLine(ce.remark))
-		switch ce.code {
+		desc := fmt.Sprintf("CODE:%d DESC:%s", int32(ce.Code), admin.OneLine(ce.Remark))
+		switch ce.Code {
 		case wire.ConsumerNotOnline:
 			return "NOT_ONLINE", desc
 		case wire.BroadcastConsumption:
@@ -224,12 +225,12 @@ func errorTrack(err error, fallback string) (string, string) {
 		}
 		return fallback, desc
 	}
-	return fallback, oneLine(err.Error())
+	return fallback, admin.OneLine(err.Error())
 }
 
 // consumed reports whether group's committed offset of the message's
 // queue on its store host is past the message.
-func (a *admin) consumed(m *message, group string) (bool, error) {
+func (a *adminExt) consumed(m *message, group string) (bool, error) {
 	cs, err := a.examineConsumeStats(group, "")
 	if err != nil {
 		return false, err
@@ -238,7 +239,7 @@ func (a *admin) consumed(m *message, group string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	for mq, o := range cs.offsets {
+	for mq, o := range cs.Offsets {
 		if mq.Topic != m.Topic || mq.QueueID != m.QueueID {
 			continue
 		}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/booster-mq/booster/admin"
 	"github.com/booster-mq/booster/codec"
 	"github.com/booster-mq/booster/wire"
 )
@@ -102,7 +103,7 @@ type msgQuery struct {
 // key the message id, else one of the space-separated KEYS, on the topic.
 // Brokers are asked in broker-name order; a broker that fails is skipped,
 // and its error is returned only when no message is found.
-func (a *admin) queryMessages(q msgQuery) ([]*message, error) {
+func (a *adminExt) queryMessages(q msgQuery) ([]*message, error) {
 	rd, err := a.route(q.topic)
 	if err != nil {
 		return nil, err
@@ -115,21 +116,21 @@ func (a *admin) queryMessages(q msgQuery) ([]*message, error) {
 		if q.cluster != "" && q.cluster != bd.Cluster {
 			continue
 		}
-		addr := selectAddr(bd)
+		addr := admin.SelectAddr(bd)
 		if addr == "" {
 			continue
 		}
 		asked++
-		req := request(wire.QueryMessage, "topic", q.topic, "key", q.key, "maxNum", strconv.Itoa(q.maxNum),
+		req := admin.Request(wire.QueryMessage, "topic", q.topic, "key", q.key, "maxNum", strconv.Itoa(q.maxNum),
 			"beginTimestamp", strconv.FormatInt(q.begin, 10), "endTimestamp", strconv.FormatInt(q.end, 10))
 		if q.uniq {
 			req.SetExt("_UNIQUE_KEY_QUERY", "true")
 		}
 		resp, err := a.callTimeout(addr, req, 3*a.timeout)
 		switch {
-		case responseCode(err) == wire.QueryNotFound:
+		case admin.ResponseCode(err) == wire.QueryNotFound:
 			continue
-		case responseCode(err) == wire.RequestCodeNotSupported:
+		case admin.ResponseCode(err) == wire.RequestCodeNotSupported:
 			errs = append(errs, fmt.Errorf("broker %s cannot look messages up by key (QUERY_MESSAGE is not supported): %w", addr, err))
 			continue
 		case err != nil:
@@ -151,12 +152,12 @@ func (a *admin) queryMessages(q msgQuery) ([]*message, error) {
 		return out, nil
 	}
 	if asked == 0 {
-		return nil, &codeError{code: wire.TopicNotExist, remark: "The topic[" + q.topic + "] not matched route info"}
+		return nil, &codeError{Code: wire.TopicNotExist, Remark: "The topic[" + q.topic + "] not matched route info"}
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
-	return nil, &codeError{code: wire.NoMessage, remark: "query message by key finished, but no message."}
+	return nil, &codeError{Code: wire.NoMessage, Remark: "query message by key finished, but no message."}
 }
 
 // matches is the client-side filter of MQAdminImpl.queryMessage.

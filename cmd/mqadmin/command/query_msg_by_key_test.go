@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/booster-mq/booster/admin"
 	"github.com/booster-mq/booster/internal/testcluster"
 	"github.com/booster-mq/booster/wire"
 )
@@ -19,7 +20,7 @@ func sendUniq(t *testing.T, c *testcluster.Cluster, topic string, queueID int, b
 	if keys != "" {
 		props += "KEYS\x01" + keys + "\x02"
 	}
-	req := request(wire.SendMessageV2, "a", "pg", "b", topic, "c", "TBW102", "d", "4", "e", strconv.Itoa(queueID),
+	req := admin.Request(wire.SendMessageV2, "a", "pg", "b", topic, "c", "TBW102", "d", "4", "e", strconv.Itoa(queueID),
 		"f", "0", "g", strconv.FormatInt(time.Now().UnixMilli(), 10), "h", "0", "i", props)
 	req.Body = []byte(body)
 	return invoke(t, dial(t, c.BrokerAddr), req).ExtValue("msgId")

@@ -21,6 +21,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/booster-mq/booster/admin"
 	"github.com/booster-mq/booster/wire"
 )
 
@@ -96,7 +97,7 @@ func showUniqueMessage(x *ctx, m *message, index int) error {
 	tracks, err := x.adm.messageTrack(m)
 	switch {
 	case err != nil:
-		fmt.Fprintf(x.env.Stderr, "mqadmin: message track: %s\n", oneLine(err.Error()))
+		fmt.Fprintf(x.env.Stderr, "mqadmin: message track: %s\n", admin.OneLine(err.Error()))
 	case len(tracks) == 0:
 		x.printf("\n\nWARN: No Consumer")
 	default:
@@ -143,18 +144,18 @@ func (r *directResult) String() string {
 // find the message (by offset id or unique key), then ask the broker
 // storing it to push it to the client (CONSUME_MESSAGE_DIRECTLY with the
 // offset id).
-func (a *admin) consumeMessageDirectly(group, clientID, topic, msgID string) (*directResult, error) {
+func (a *adminExt) consumeMessageDirectly(group, clientID, topic, msgID string) (*directResult, error) {
 	m, err := a.queryMessage(topic, msgID)
 	if err != nil {
 		return nil, err
 	}
-	req := request(wire.ConsumeMessageDirectly, "consumerGroup", group, "clientId", clientID, "msgId", m.offsetMsgID(), "topic", topic)
+	req := admin.Request(wire.ConsumeMessageDirectly, "consumerGroup", group, "clientId", clientID, "msgId", m.offsetMsgID(), "topic", topic)
 	resp, err := a.callTimeout(m.StoreHost.String(), req, 3*a.timeout)
 	if err != nil {
 		return nil, err
 	}
 	var r directResult
-	if err := decode(resp.Body, &r); err != nil {
+	if err := admin.Decode(resp.Body, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil

@@ -19,6 +19,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/booster-mq/booster/admin"
 	"github.com/booster-mq/booster/wire"
 )
 
@@ -66,13 +67,13 @@ func runResetOffsetByTime(x *ctx) error {
 	}
 	table := map[mqKey]int64{}
 	for i := range rd.BrokerDatas {
-		addr := selectAddr(&rd.BrokerDatas[i])
+		addr := admin.SelectAddr(&rd.BrokerDatas[i])
 		if addr == "" {
 			continue
 		}
-		resp, err := x.adm.call(addr, request(wire.InvokeBrokerToResetOffset, "topic", topic, "group", group,
+		resp, err := x.adm.call(addr, admin.Request(wire.InvokeBrokerToResetOffset, "topic", topic, "group", group,
 			"timestamp", strconv.FormatInt(ts, 10), "isForce", strconv.FormatBool(force), "offset", "-1"))
-		switch code := responseCode(err); {
+		switch code := admin.ResponseCode(err); {
 		case code == wire.ConsumerNotOnline:
 			return resetOffsetOld(x, group, topic, ts, force, tsText)
 		case code == wire.RequestCodeNotSupported:
@@ -86,10 +87,10 @@ func runResetOffsetByTime(x *ctx) error {
 		var body struct {
 			OffsetTable map[string]int64 `json:"offsetTable"`
 		}
-		if err := decode(resp.Body, &body); err != nil {
+		if err := admin.Decode(resp.Body, &body); err != nil {
 			return err
 		}
-		m, err := decodeMQMap(body.OffsetTable)
+		m, err := admin.DecodeMQMap(body.OffsetTable)
 		if err != nil {
 			return err
 		}
@@ -133,23 +134,23 @@ func resetQueue(x *ctx, addr, group, topic string, qid int, ts int64, tsText str
 	if err := x.adm.updateConsumerOffset(addr, group, mq, offset); err != nil {
 		return err
 	}
-	_, err = x.adm.call(addr, request(wire.InvokeBrokerToResetOffset, "topic", topic, "group", group, "timestamp", "0",
+	_, err = x.adm.call(addr, admin.Request(wire.InvokeBrokerToResetOffset, "topic", topic, "group", group, "timestamp", "0",
 		"queueId", strconv.Itoa(qid), "offset", strconv.FormatInt(offset, 10)))
-	if responseCode(err) == wire.RequestCodeNotSupported {
+	if admin.ResponseCode(err) == wire.RequestCodeNotSupported {
 		if _, cerr := x.adm.examineConsumerConnection(group); cerr == nil {
 			return fmt.Errorf("the stored offset is reset, but broker %s does not support INVOKE_BROKER_TO_RESET_OFFSET (222), so the online consumers of %s keep theirs", addr, group)
 		}
 		return nil
 	}
-	if responseCode(err) == wire.ConsumerNotOnline {
+	if admin.ResponseCode(err) == wire.ConsumerNotOnline {
 		return nil
 	}
 	return err
 }
 
 // updateConsumerOffset stores a group's offset of a queue (UPDATE_CONSUMER_OFFSET).
-func (a *admin) updateConsumerOffset(addr, group string, mq mqKey, offset int64) error {
-	_, err := a.call(addr, request(wire.UpdateConsumerOffset, "consumerGroup", group, "topic", mq.Topic,
+func (a *adminExt) updateConsumerOffset(addr, group string, mq mqKey, offset int64) error {
+	_, err := a.call(addr, admin.Request(wire.UpdateConsumerOffset, "consumerGroup", group, "topic", mq.Topic,
 		"queueId", strconv.Itoa(int(mq.QueueID)), "commitOffset", strconv.FormatInt(offset, 10)))
 	return err
 }
@@ -172,7 +173,7 @@ func resetOffsetOld(x *ctx, group, topic string, ts int64, force bool, tsText st
 	var stats []rollbackStats
 	for i := range rd.BrokerDatas {
 		bd := &rd.BrokerDatas[i]
-		addr := selectAddr(bd)
+		addr := admin.SelectAddr(bd)
 		if addr == "" {
 			continue
 		}
@@ -180,8 +181,8 @@ func resetOffsetOld(x *ctx, group, topic string, ts int64, force bool, tsText st
 		if err != nil {
 			return err
 		}
-		offsets := map[mqKey]offsetWrapper{}
-		for mq, o := range cs.offsets {
+		offsets := map[mqKey]admin.OffsetWrapper{}
+		for mq, o := range cs.Offsets {
 			if mq.Topic == topic {
 				offsets[mq] = o
 			}
@@ -197,8 +198,8 @@ func resetOffsetOld(x *ctx, group, topic string, ts int64, force bool, tsText st
 				}
 				for q := 0; q < qd.ReadQueueNums; q++ {
 					mq := mqKey{Topic: topic, BrokerName: bd.BrokerName, QueueID: int32(q)}
-					o := ts2.offsets[mq]
-					offsets[mq] = offsetWrapper{BrokerOffset: o.MaxOffset, ConsumerOffset: o.MinOffset}
+					o := ts2.Offsets[mq]
+					offsets[mq] = admin.OffsetWrapper{BrokerOffset: o.MaxOffset, ConsumerOffset: o.MinOffset}
 				}
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/booster-mq/booster/admin"
 	"github.com/booster-mq/booster/internal/testcluster"
 	"github.com/booster-mq/booster/wire"
 )
@@ -52,7 +53,7 @@ func TestResetOffsetByTime(t *testing.T) {
 
 func queryOffset(t *testing.T, c *testcluster.Cluster, group, topic string, queueID int) string {
 	t.Helper()
-	return invoke(t, dial(t, c.BrokerAddr), request(wire.QueryConsumerOffset, "consumerGroup", group, "topic", topic,
+	return invoke(t, dial(t, c.BrokerAddr), admin.Request(wire.QueryConsumerOffset, "consumerGroup", group, "topic", topic,
 		"queueId", fmt.Sprint(queueID))).ExtValue("offset")
 }
 
@@ -61,7 +62,7 @@ func waitOffline(t *testing.T, c *testcluster.Cluster, group string) {
 	t.Helper()
 	cl := dial(t, c.BrokerAddr)
 	for i := 0; i < 200; i++ {
-		resp, err := cl.Invoke(testContext(t), request(wire.GetConsumerConnectionList, "consumerGroup", group))
+		resp, err := cl.Invoke(testContext(t), admin.Request(wire.GetConsumerConnectionList, "consumerGroup", group))
 		if err == nil && resp.ResponseCode() == wire.ConsumerNotOnline {
 			return
 		}

@@ -21,6 +21,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/booster-mq/booster/admin"
 	"github.com/booster-mq/booster/codec"
 	"github.com/booster-mq/booster/compat"
 	"github.com/booster-mq/booster/wire"
@@ -63,7 +64,7 @@ func runSendMessage(x *ctx) error {
 		fmt.Fprintf(x.env.Stderr, "mqadmin: sendMessage: message trace is not supported, sending without it\n")
 	}
 	rd, err := x.adm.route(topic)
-	if responseCode(err) == wire.TopicNotExist {
+	if admin.ResponseCode(err) == wire.TopicNotExist {
 		rd, err = x.adm.route(compat.AutoCreateTopicKey)
 	}
 	if err != nil {
@@ -125,7 +126,7 @@ func runSendMessage(x *ctx) error {
 	for _, k := range javaHashOrder(keys, 16) {
 		encoded = codec.AppendProperty(encoded, k, props[k])
 	}
-	req := request(wire.SendMessageV2, "a", strconv.FormatInt(time.Now().UnixMilli(), 10), "b", topic, "c", compat.AutoCreateTopicKey,
+	req := admin.Request(wire.SendMessageV2, "a", strconv.FormatInt(time.Now().UnixMilli(), 10), "b", topic, "c", compat.AutoCreateTopicKey,
 		"d", "4", "e", strconv.Itoa(int(mq.QueueID)), "f", "0", "g", strconv.FormatInt(time.Now().UnixMilli(), 10), "h", "0",
 		"i", string(encoded), "j", "0", "k", "false", "m", "false", "n", mq.BrokerName)
 	req.Body = []byte(x.String("p"))
@@ -144,7 +145,7 @@ func runSendMessage(x *ctx) error {
 	case wire.SlaveNotAvailable:
 		status = "SLAVE_NOT_AVAILABLE"
 	default:
-		return &codeError{addr: addr, code: resp.ResponseCode(), remark: resp.Remark}
+		return &codeError{Addr: addr, Code: resp.ResponseCode(), Remark: resp.Remark}
 	}
 	if qid, err := strconv.Atoi(resp.ExtValue("queueId")); err == nil {
 		mq.QueueID = int32(qid)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/booster-mq/booster/admin"
 	"github.com/booster-mq/booster/compat"
 	"github.com/booster-mq/booster/wire"
 )
@@ -90,7 +91,7 @@ func topicStatsRows(x *ctx, topic string, active bool) []statsRow {
 		outTPS, outDay := brokerStats("GROUP_GET_NUMS", topic+"@"+g)
 		var acc int64
 		if cs, err := x.adm.examineConsumeStats(g, topic); err == nil {
-			acc = max(0, cs.diffTotal())
+			acc = max(0, cs.DiffTotal())
 		}
 		if !active || inDay > 0 || outDay > 0 {
 			rows = append(rows, statsRow{Topic: topic, ConsumerGroup: g, Accumulation: acc, InTPS: inTPS, OutTPS: outTPS, InMsg24Hour: inDay, OutMsg24Hour: outDay})
@@ -105,8 +106,8 @@ func topicStatsRows(x *ctx, topic string, active bool) []statsRow {
 // brokerStatsData reads one statistic (VIEW_BROKER_STATS_DATA): the
 // minute's TPS and the last 24 hours' sum (day, else hour, else minute);
 // zeros when the broker does not answer it.
-func (a *admin) brokerStatsData(addr, name, key string) (tps float64, sum24h int64) {
-	resp, err := a.call(addr, request(wire.ViewBrokerStatsData, "statsName", name, "statsKey", key))
+func (a *adminExt) brokerStatsData(addr, name, key string) (tps float64, sum24h int64) {
+	resp, err := a.call(addr, admin.Request(wire.ViewBrokerStatsData, "statsName", name, "statsKey", key))
 	if err != nil {
 		return 0, 0
 	}
@@ -119,7 +120,7 @@ func (a *admin) brokerStatsData(addr, name, key string) (tps float64, sum24h int
 		StatsHour   item `json:"statsHour"`
 		StatsDay    item `json:"statsDay"`
 	}
-	if decode(resp.Body, &d) != nil {
+	if admin.Decode(resp.Body, &d) != nil {
 		return 0, 0
 	}
 	switch {

@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/booster-mq/booster/admin"
 )
 
 func topicRoute() spec {
@@ -58,7 +60,7 @@ func topicRoute() spec {
 					read += qd.ReadQueueNums
 					write += qd.WriteQueueNums
 					var addrs []string
-					for _, id := range brokerIDs(bd) {
+					for _, id := range admin.BrokerIDs(bd) {
 						addrs = append(addrs, fmt.Sprintf("%d=%s", id, bd.BrokerAddrs[id]))
 					}
 					x.printf(format, bd.Cluster, bd.BrokerName, "{"+strings.Join(addrs, ", ")+"}",

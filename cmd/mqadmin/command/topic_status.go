@@ -7,6 +7,7 @@ package command
 import (
 	"github.com/urfave/cli/v2"
 
+	"github.com/booster-mq/booster/admin"
 	"github.com/booster-mq/booster/codec"
 )
 
@@ -31,7 +32,7 @@ func topicStatus() spec {
 		json:     true,
 		run: func(x *ctx) error {
 			topic := x.trimmed("t")
-			var stats *topicStatsTable
+			var stats *admin.TopicStats
 			var err error
 			if x.IsSet("c") {
 				var rd *codec.TopicRouteData
@@ -44,19 +45,19 @@ func topicStatus() spec {
 			if err != nil {
 				return err
 			}
-			mqs := make([]mqKey, 0, len(stats.offsets))
-			for mq := range stats.offsets {
+			mqs := make([]mqKey, 0, len(stats.Offsets))
+			for mq := range stats.Offsets {
 				mqs = append(mqs, mq)
 			}
 			sortMQs(mqs)
 			rows := make([]queueStatusRow, 0, len(mqs))
 			for _, mq := range mqs {
-				o := stats.offsets[mq]
+				o := stats.Offsets[mq]
 				rows = append(rows, queueStatusRow{BrokerName: mq.BrokerName, QueueID: mq.QueueID, MinOffset: o.MinOffset,
 					MaxOffset: o.MaxOffset, LastUpdateTimestamp: o.LastUpdateTimestamp})
 			}
 			if x.json() {
-				return printJSON(x, map[string]any{"offsetTable": rows, "topicPutTps": stats.putTps})
+				return printJSON(x, map[string]any{"offsetTable": rows, "topicPutTps": stats.PutTps})
 			}
 			x.printf("%-32s  %-4s  %-20s  %-20s    %s\n", "#Broker Name", "#QID", "#Min Offset", "#Max Offset", "#Last Updated")
 			for _, r := range rows {
@@ -67,7 +68,7 @@ func topicStatus() spec {
 				x.printf("%-32s  %-4d  %-20d  %-20d    %s\n", frontStringAtLeast(r.BrokerName, 32), r.QueueID, r.MinOffset, r.MaxOffset, last)
 			}
 			x.printf("\n")
-			x.printf("Topic Put TPS: %s\n", javaDouble(stats.putTps))
+			x.printf("Topic Put TPS: %s\n", javaDouble(stats.PutTps))
 			return nil
 		},
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/booster-mq/booster/admin"
 	"github.com/booster-mq/booster/wire"
 )
 
@@ -49,7 +50,7 @@ func updateACLConfig() spec {
 				}
 			}
 			req := func() *wire.Command {
-				r := request(wire.UpdateAndCreateAclConfig, "accessKey", ac.accessKey, "secretKey", ac.secretKey, "admin", boolText(ac.admin))
+				r := admin.Request(wire.UpdateAndCreateAclConfig, "accessKey", ac.accessKey, "secretKey", ac.secretKey, "admin", boolText(ac.admin))
 				for k, v := range map[string]string{"whiteRemoteAddress": ac.whiteRemoteAddress, "defaultTopicPerm": ac.defaultTopicPerm, "defaultGroupPerm": ac.defaultGroupPerm} {
 					if v != javaNull {
 						r.SetExt(k, v)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/booster-mq/booster/admin"
 	"github.com/booster-mq/booster/wire"
 )
 
@@ -30,7 +31,7 @@ func updateBrokerConfig() spec {
 				return err
 			}
 			req := func() *wire.Command {
-				r := request(wire.UpdateBrokerConfig)
+				r := admin.Request(wire.UpdateBrokerConfig)
 				r.Body = []byte(x.trimmed("k") + "=" + x.trimmed("v") + "\n")
 				return r
 			}

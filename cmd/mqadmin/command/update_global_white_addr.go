@@ -8,6 +8,7 @@ package command
 import (
 	"github.com/urfave/cli/v2"
 
+	"github.com/booster-mq/booster/admin"
 	"github.com/booster-mq/booster/wire"
 )
 
@@ -27,7 +28,7 @@ func updateGlobalWhiteAddr() spec {
 				return err
 			}
 			req := func() *wire.Command {
-				r := request(wire.UpdateGlobalWhiteAddrsConfig, "globalWhiteAddrs", x.trimmed("g"))
+				r := admin.Request(wire.UpdateGlobalWhiteAddrsConfig, "globalWhiteAddrs", x.trimmed("g"))
 				if x.IsSet("p") {
 					r.SetExt("aclFileFullPath", x.trimmed("p"))
 				}

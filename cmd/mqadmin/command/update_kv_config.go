@@ -5,6 +5,7 @@ package command
 import (
 	"github.com/urfave/cli/v2"
 
+	"github.com/booster-mq/booster/admin"
 	"github.com/booster-mq/booster/wire"
 )
 
@@ -19,7 +20,7 @@ func updateKvConfig() spec {
 		},
 		required: []string{"s", "k", "v"},
 		run: func(x *ctx) error {
-			if err := x.adm.nsEach(request(wire.PutKvConfig, "namespace", x.trimmed("s"), "key", x.trimmed("k"), "value", x.trimmed("v"))); err != nil {
+			if err := x.adm.nsEach(admin.Request(wire.PutKvConfig, "namespace", x.trimmed("s"), "key", x.trimmed("k"), "value", x.trimmed("v"))); err != nil {
 				return err
 			}
 			x.printf("create or update kv config to namespace success.\n")

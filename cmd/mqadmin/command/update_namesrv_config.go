@@ -8,6 +8,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/booster-mq/booster/admin"
 	"github.com/booster-mq/booster/wire"
 )
 
@@ -22,7 +23,7 @@ func updateNamesrvConfig() spec {
 		required: []string{"k", "v"},
 		run: func(x *ctx) error {
 			key, value := x.trimmed("k"), x.trimmed("v")
-			req := request(wire.UpdateNamesrvConfig)
+			req := admin.Request(wire.UpdateNamesrvConfig)
 			req.Body = []byte(key + "=" + value + "\n")
 			if err := x.adm.nsEach(req); err != nil {
 				return err

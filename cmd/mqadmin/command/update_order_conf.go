@@ -13,6 +13,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/booster-mq/booster/admin"
 	"github.com/booster-mq/booster/wire"
 )
 
@@ -30,7 +31,7 @@ func updateOrderConf() spec {
 			topic := x.trimmed("t")
 			switch method := x.trimmed("m"); method {
 			case "get":
-				resp, err := x.adm.nsCall(request(wire.GetKvConfig, "namespace", orderTopicConfig, "key", topic))
+				resp, err := x.adm.nsCall(admin.Request(wire.GetKvConfig, "namespace", orderTopicConfig, "key", topic))
 				if err != nil {
 					return err
 				}
@@ -40,12 +41,12 @@ func updateOrderConf() spec {
 				if conf == "" {
 					return errors.New("please set orderConf with option -v.") //nolint:staticcheck // Java's words
 				}
-				if err := x.adm.nsEach(request(wire.PutKvConfig, "namespace", orderTopicConfig, "key", topic, "value", conf)); err != nil {
+				if err := x.adm.nsEach(admin.Request(wire.PutKvConfig, "namespace", orderTopicConfig, "key", topic, "value", conf)); err != nil {
 					return err
 				}
 				x.printf("update orderConf success. topic=[%s], orderConf=[%s]", topic, conf)
 			case "delete":
-				if err := x.adm.nsEach(request(wire.DeleteKvConfig, "namespace", orderTopicConfig, "key", topic)); err != nil {
+				if err := x.adm.nsEach(admin.Request(wire.DeleteKvConfig, "namespace", orderTopicConfig, "key", topic)); err != nil {
 					return err
 				}
 				x.printf("delete orderConf success. topic=[%s]", topic)

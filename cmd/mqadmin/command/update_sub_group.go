@@ -14,6 +14,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/booster-mq/booster/admin"
 	"github.com/booster-mq/booster/codec"
 	"github.com/booster-mq/booster/wire"
 )
@@ -141,7 +142,7 @@ func runUpdateSubGroup(x *ctx) error {
 		return err
 	}
 	send := func(addr string) error {
-		req := request(wire.UpdateAndCreateSubscriptiongroup)
+		req := admin.Request(wire.UpdateAndCreateSubscriptiongroup)
 		req.Body = body
 		_, err := x.adm.call(addr, req)
 		return err

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"testing"
 
+	"github.com/booster-mq/booster/admin"
 	"github.com/booster-mq/booster/internal/testcluster"
 	"github.com/booster-mq/booster/wire"
 )
@@ -21,7 +22,7 @@ func TestUpdateSubGroup(t *testing.T) {
 	if out != want {
 		t.Errorf("got\n%s\nwant\n%s", out, want)
 	}
-	resp := invoke(t, dial(t, c.BrokerAddr), request(wire.GetSubscriptiongroupConfig, "group", "SubG"))
+	resp := invoke(t, dial(t, c.BrokerAddr), admin.Request(wire.GetSubscriptiongroupConfig, "group", "SubG"))
 	var sg struct {
 		RetryMaxTimes         int
 		ConsumeMessageOrderly bool

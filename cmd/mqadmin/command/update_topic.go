@@ -15,6 +15,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/booster-mq/booster/admin"
 	"github.com/booster-mq/booster/wire"
 )
 
@@ -34,7 +35,7 @@ func (tc *topicConfig) String() string {
 }
 
 func (tc *topicConfig) request() *wire.Command {
-	req := request(wire.UpdateAndCreateTopic, "topic", tc.name, "defaultTopic", "TBW102",
+	req := admin.Request(wire.UpdateAndCreateTopic, "topic", tc.name, "defaultTopic", "TBW102",
 		"readQueueNums", strconv.Itoa(tc.read), "writeQueueNums", strconv.Itoa(tc.write), "perm", strconv.Itoa(tc.perm),
 		"topicFilterType", "SINGLE_TAG", "topicSysFlag", strconv.Itoa(tc.sysFlag), "order", strconv.FormatBool(tc.order))
 	if len(tc.attrs.keys) > 0 {
@@ -135,7 +136,7 @@ func runUpdateTopic(x *ctx) error {
 	}
 	if tc.order {
 		conf := strings.Join(confs, ";")
-		if err := x.adm.nsEach(request(wire.PutKvConfig, "namespace", orderTopicConfig, "key", tc.name, "value", conf)); err != nil {
+		if err := x.adm.nsEach(admin.Request(wire.PutKvConfig, "namespace", orderTopicConfig, "key", tc.name, "value", conf)); err != nil {
 			return err
 		}
 		x.printf("set cluster orderConf. isOrder=%t, orderConf=[%s]\n", tc.order, conf)
@@ -158,5 +159,5 @@ func (x *ctx) mergeOrderConf(topic, broker, conf string) error {
 		}
 	}
 	parts = append(parts, conf)
-	return x.adm.nsEach(request(wire.PutKvConfig, "namespace", orderTopicConfig, "key", topic, "value", strings.Join(parts, ";")))
+	return x.adm.nsEach(admin.Request(wire.PutKvConfig, "namespace", orderTopicConfig, "key", topic, "value", strings.Join(parts, ";")))
 }

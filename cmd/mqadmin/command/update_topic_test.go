@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/booster-mq/booster/admin"
 	"github.com/booster-mq/booster/internal/testcluster"
 	"github.com/booster-mq/booster/wire"
 )
@@ -26,7 +27,7 @@ func TestUpdateTopic(t *testing.T) {
 		q("set broker orderConf. isOrder=true, orderConf=[broker-a:4]"),
 		q("create topic to "+c.BrokerAddr+" success."),
 		q("TopicConfig [topicName=UtOrder, readQueueNums=8, writeQueueNums=4, perm=R--, topicFilterType=SINGLE_TAG, topicSysFlag=1, order=true, attributes={}]"))
-	resp := invoke(t, dial(t, c.NamesrvAddr), request(wire.GetKvConfig, "namespace", "ORDER_TOPIC_CONFIG", "key", "UtOrder"))
+	resp := invoke(t, dial(t, c.NamesrvAddr), admin.Request(wire.GetKvConfig, "namespace", "ORDER_TOPIC_CONFIG", "key", "UtOrder"))
 	if resp.ExtValue("value") != "broker-a:4" {
 		t.Errorf("order conf %q", resp.ExtValue("value"))
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/booster-mq/booster/admin"
 	"github.com/booster-mq/booster/wire"
 )
 
@@ -33,7 +34,7 @@ func writePermSpec(name, usage string, code wire.RequestCode, countKey, verb str
 			broker := x.trimmed("b")
 			var errs []error
 			for _, addr := range x.adm.namesrv {
-				resp, err := x.adm.call(addr, request(code, "brokerName", broker))
+				resp, err := x.adm.call(addr, admin.Request(code, "brokerName", broker))
 				if err != nil {
 					x.printf("%s write perm of broker[%s] in name server[%s] Failed\n", verb, broker, addr)
 					errs = append(errs, err)
