@@ -25,9 +25,6 @@ func clusterACLConfigVersion() spec {
 			strFlag("clusterName", "c", "query acl config version for specified cluster"),
 		},
 		run: func(x *ctx) error {
-			if err := x.oneOf("b", "c"); err != nil {
-				return err
-			}
 			const row = "%-16s  %-22s  %-22s  %-20s  %-22s  %-22s\n"
 			addrs, err := aclTargets(x, false)
 			if err != nil {

@@ -21,19 +21,10 @@ func deleteACLConfig() spec {
 		},
 		required: []string{"a"},
 		run: func(x *ctx) error {
-			if err := x.oneOf("b", "c"); err != nil {
-				return err
-			}
 			key := x.trimmed("a")
-			addrs, err := aclTargets(x, true)
-			if err != nil {
+			req := func() *wire.Command { return admin.Request(wire.DeleteAclConfig, "accessKey", key) }
+			if err := aclEach(x, req, "delete plain access config account from %s success.\n"); err != nil {
 				return err
-			}
-			for _, addr := range addrs {
-				if _, err := x.adm.call(addr, admin.Request(wire.DeleteAclConfig, "accessKey", key)); err != nil {
-					return err
-				}
-				x.printf("delete plain access config account from %s success.\n", addr)
 			}
 			x.printf("account's accessKey is:%s", key)
 			return nil

@@ -41,9 +41,6 @@ func getACLConfig() spec {
 			strFlag("clusterName", "c", "query acl config version for specified cluster"),
 		},
 		run: func(x *ctx) error {
-			if err := x.oneOf("b", "c"); err != nil {
-				return err
-			}
 			addrs, err := aclTargets(x, false)
 			if err != nil {
 				return err

@@ -32,9 +32,6 @@ func updateACLConfig() spec {
 		},
 		required: []string{"a", "s"},
 		run: func(x *ctx) error {
-			if err := x.oneOf("b", "c"); err != nil {
-				return err
-			}
 			ac := javaAccessConfig{accessKey: x.trimmed("a"), secretKey: x.trimmed("s"), admin: javaBool(x.String("m"))}
 			for name, dst := range map[string]*string{"w": &ac.whiteRemoteAddress, "i": &ac.defaultTopicPerm, "u": &ac.defaultGroupPerm} {
 				if x.IsSet(name) {
@@ -64,15 +61,8 @@ func updateACLConfig() spec {
 				}
 				return r
 			}
-			addrs, err := aclTargets(x, true)
-			if err != nil {
+			if err := aclEach(x, req, "create or update plain access config to %s success.\n"); err != nil {
 				return err
-			}
-			for _, addr := range addrs {
-				if _, err := x.adm.call(addr, req()); err != nil {
-					return err
-				}
-				x.printf("create or update plain access config to %s success.\n", addr)
 			}
 			x.printf("%s", ac.String())
 			return nil
@@ -121,10 +111,13 @@ func boolText(b bool) string {
 	return "false"
 }
 
-// aclTargets returns -b, or with -c the cluster's masters and slaves
+// aclTargets insists on -b or -c and returns -b, or with -c the cluster's masters and slaves
 // (withSlaves, CommandUtil.fetchMasterAndSlaveAddrByClusterName) or its
 // masters only.
 func aclTargets(x *ctx, withSlaves bool) ([]string, error) {
+	if err := x.oneOf("b", "c"); err != nil {
+		return nil, err
+	}
 	if x.IsSet("b") {
 		return []string{x.trimmed("b")}, nil
 	}
@@ -132,4 +125,20 @@ func aclTargets(x *ctx, withSlaves bool) ([]string, error) {
 		return x.adm.allAddrs(x.trimmed("c"))
 	}
 	return x.adm.masters(x.trimmed("c"))
+}
+
+// aclEach sends the request req builds to every target of -b or -c, with
+// slaves, printing done (a format taking the address) after each.
+func aclEach(x *ctx, req func() *wire.Command, done string) error {
+	addrs, err := aclTargets(x, true)
+	if err != nil {
+		return err
+	}
+	for _, addr := range addrs {
+		if _, err := x.adm.call(addr, req()); err != nil {
+			return err
+		}
+		x.printf(done, addr)
+	}
+	return nil
 }

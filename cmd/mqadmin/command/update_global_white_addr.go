@@ -24,9 +24,6 @@ func updateGlobalWhiteAddr() spec {
 		},
 		required: []string{"g"},
 		run: func(x *ctx) error {
-			if err := x.oneOf("b", "c"); err != nil {
-				return err
-			}
 			req := func() *wire.Command {
 				r := admin.Request(wire.UpdateGlobalWhiteAddrsConfig, "globalWhiteAddrs", x.trimmed("g"))
 				if x.IsSet("p") {
@@ -34,17 +31,7 @@ func updateGlobalWhiteAddr() spec {
 				}
 				return r
 			}
-			addrs, err := aclTargets(x, true)
-			if err != nil {
-				return err
-			}
-			for _, addr := range addrs {
-				if _, err := x.adm.call(addr, req()); err != nil {
-					return err
-				}
-				x.printf("update global white remote addresses to %s success.\n", addr)
-			}
-			return nil
+			return aclEach(x, req, "update global white remote addresses to %s success.\n")
 		},
 	}
 }
