@@ -376,6 +376,7 @@ func (c *slaveConn) readReports() {
 	defer c.m.wg.Done()
 	defer c.close()
 	var buf [reportSize]byte
+	progress := catchUp{log: c.m.log, remote: c.remote}
 	for {
 		if err := c.c.SetReadDeadline(time.Now().Add(c.m.cfg.HousekeepingInterval)); err != nil {
 			return
@@ -404,6 +405,8 @@ func (c *slaveConn) readReports() {
 		} else if end := c.m.st.MaxPhyOffset(); off > end {
 			c.m.log.Warn("slave acknowledges past the commit log end; dropping it", "remote", c.remote, "ack", off, "maxPhyOffset", end)
 			return
+		} else {
+			progress.report(off, end, time.Now())
 		}
 		c.m.ackTo(off)
 	}
