@@ -186,6 +186,6 @@ func aclPullConsumer(t *testing.T, h *harness, group, topic string, creds primit
 	if err := pc.Start(); err != nil {
 		t.Fatalf("start pull consumer: %v", err)
 	}
-	t.Cleanup(func() { _ = pc.Shutdown() })
+	t.Cleanup(func() { _ = shutdownConsumer(pc) })
 	return pc
 }

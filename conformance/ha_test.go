@@ -392,7 +392,7 @@ func haStartPush(t *testing.T, h *harness, group, topic string,
 	if err := pc.Start(); err != nil {
 		t.Fatalf("start push consumer: %v", err)
 	}
-	t.Cleanup(func() { _ = pc.Shutdown() })
+	t.Cleanup(func() { _ = shutdownConsumer(pc) })
 }
 
 func statusCounts(m map[primitive.SendStatus][]string) map[primitive.SendStatus]int {

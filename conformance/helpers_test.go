@@ -259,7 +259,7 @@ func (h *harness) startPush(group, topic string, sel consumer.MessageSelector, c
 		}
 		err = pc.Start()
 		if err == nil {
-			h.t.Cleanup(func() { _ = pc.Shutdown() })
+			h.t.Cleanup(func() { _ = shutdownConsumer(pc) })
 			return &pushHandle{
 				PushConsumer: pc,
 				offsets: func() map[primitive.MessageQueue]int64 {
@@ -302,7 +302,7 @@ func (h *harness) startPull(group, topic string) rocketmq.PullConsumer {
 		}
 		err = pc.Start()
 		if err == nil {
-			h.t.Cleanup(func() { _ = pc.Shutdown() })
+			h.t.Cleanup(func() { _ = shutdownConsumer(pc) })
 			return pc
 		}
 		_ = pc.Shutdown()
@@ -429,4 +429,32 @@ func decodeOffsetMsgID(t *testing.T, id string) (string, int64) {
 		t.Fatalf("UnmarshalMsgID(%q): %v", id, err)
 	}
 	return fmt.Sprintf("%s:%d", mid.Addr, mid.Port), mid.Offset
+}
+
+// consumerShutdownGap is how long shutdownConsumer keeps consumer
+// shutdowns apart.
+const consumerShutdownGap = 500 * time.Millisecond
+
+// lastConsumerShutdown is when shutdownConsumer last shut one down.
+var lastConsumerShutdown struct {
+	sync.Mutex
+	at time.Time
+}
+
+// shutdownConsumer shuts a Go-client consumer down at least
+// consumerShutdownGap after the previous one. When a consumer leaves, the
+// broker tells the rest of its group (NOTIFY_CONSUMER_IDS_CHANGED) and
+// they rebalance at once; the Go client writes its closed flag without
+// synchronization while such a rebalance reads it, a data race of the
+// client's own that -race reports when a test's consumers of one group
+// shut down back to back. The gap lets the rebalance finish first.
+func shutdownConsumer(c interface{ Shutdown() error }) error {
+	lastConsumerShutdown.Lock()
+	defer lastConsumerShutdown.Unlock()
+	if d := consumerShutdownGap - time.Since(lastConsumerShutdown.at); d > 0 {
+		time.Sleep(d)
+	}
+	err := c.Shutdown()
+	lastConsumerShutdown.at = time.Now()
+	return err
 }

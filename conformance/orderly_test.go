@@ -277,7 +277,7 @@ func TestOrderlySuspendRetriesInOrder(t *testing.T) {
 	if err := pc.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = pc.Shutdown() })
+	t.Cleanup(func() { _ = shutdownConsumer(pc) })
 	eventually(t, consumeWait, "every message consumed", func() (bool, string) {
 		mu.Lock()
 		defer mu.Unlock()
