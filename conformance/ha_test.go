@@ -314,8 +314,19 @@ func TestHASyncMasterReplicatesAndServesFromSlave(t *testing.T) {
 
 	topic := h.name("ha_sync")
 	// The first send creates the topic (TBW102) on the master; it answers
-	// SEND_OK once the slave acknowledged (the slave connected above).
-	sendSync(t, h.newProducer(), primitive.NewMessage(topic, []byte("first")))
+	// SEND_OK once the slave acknowledged. The slave registers with the
+	// NameServer before its HA connection is up; until then the master
+	// answers SLAVE_NOT_AVAILABLE (the message is still stored).
+	first := h.newProducer()
+	eventually(t, 15*time.Second, "the first send answered SEND_OK", func() (bool, string) {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*sendTimeout)
+		defer cancel()
+		res, err := first.SendSync(ctx, primitive.NewMessage(topic, []byte("first")))
+		if err != nil {
+			return false, err.Error()
+		}
+		return res.Status == primitive.SendOK, fmt.Sprintf("status %v", res.Status)
+	})
 	c.waitRoute(topic, 0, 1)
 	if resp := haInvoke(t, slave.addr, scSendRequest(topic, 4, 0, "", []byte("to the slave"))); resp.ResponseCode() != wire.ServiceNotAvailable {
 		t.Fatalf("send to the slave: code %v %s, want 14", resp.ResponseCode(), resp.Remark)
