@@ -114,32 +114,39 @@ func (m *Broker) Put(topic string, typ MessageType, msgs int, bytes int64) {
 	if m == nil || msgs <= 0 || retryOrDLQ(topic) {
 		return
 	}
-	k := putKey{topic: topic, typ: typ}
-	m.mu.RLock()
-	s := m.puts[k]
-	m.mu.RUnlock()
-	if s == nil {
-		s = m.putSeries(k)
-	}
+	s := series(&m.mu, m.puts, putKey{topic: topic, typ: typ}, m.newPutSeries)
 	s.msgs.Add(float64(msgs))
 	s.bytes.Add(float64(bytes))
 	s.size.Observe(float64(bytes / int64(msgs)))
 }
 
-func (m *Broker) putSeries(k putKey) *putSeries {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if s := m.puts[k]; s != nil {
+// series returns the prepared children of key k in cache, made by create
+// on first use under mu's write lock (later uses take only the read lock).
+func series[K comparable, S any](mu *sync.RWMutex, cache map[K]*S, k K, create func(K) *S) *S {
+	mu.RLock()
+	s := cache[k]
+	mu.RUnlock()
+	if s != nil {
 		return s
 	}
+	mu.Lock()
+	defer mu.Unlock()
+	if s := cache[k]; s != nil {
+		return s
+	}
+	s = create(k)
+	cache[k] = s
+	return s
+}
+
+// newPutSeries prepares the children of one put label set.
+func (m *Broker) newPutSeries(k putKey) *putSeries {
 	sys := "false"
 	if m.state != nil && m.state.IsSystemTopic(k.topic) {
 		sys = "true"
 	}
 	lv := []string{k.topic, k.typ.String(), sys}
-	s := &putSeries{msgs: m.in.WithLabelValues(lv...), bytes: m.inBytes.WithLabelValues(lv...), size: m.size.WithLabelValues(lv...)}
-	m.puts[k] = s
-	return s
+	return &putSeries{msgs: m.in.WithLabelValues(lv...), bytes: m.inBytes.WithLabelValues(lv...), size: m.size.WithLabelValues(lv...)}
 }
 
 // Get counts msgs messages totalling bytes handed to group from topic by
@@ -148,30 +155,18 @@ func (m *Broker) Get(topic, group string, msgs int, bytes int64) {
 	if m == nil || msgs <= 0 || retryOrDLQ(topic) {
 		return
 	}
-	k := getKey{topic: topic, group: group}
-	m.mu.RLock()
-	s := m.gets[k]
-	m.mu.RUnlock()
-	if s == nil {
-		s = m.getSeries(k)
-	}
+	s := series(&m.mu, m.gets, getKey{topic: topic, group: group}, m.newGetSeries)
 	s.msgs.Add(float64(msgs))
 	s.bytes.Add(float64(bytes))
 }
 
-func (m *Broker) getSeries(k getKey) *getSeries {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if s := m.gets[k]; s != nil {
-		return s
-	}
+// newGetSeries prepares the children of one get label set.
+func (m *Broker) newGetSeries(k getKey) *getSeries {
 	sys := "false"
 	if m.state != nil && (m.state.IsSystemTopic(k.topic) || m.state.IsSystemGroup(k.group)) {
 		sys = "true"
 	}
-	s := &getSeries{msgs: m.out.WithLabelValues(k.topic, k.group, sys), bytes: m.outBytes.WithLabelValues(k.topic, k.group, sys)}
-	m.gets[k] = s
-	return s
+	return &getSeries{msgs: m.out.WithLabelValues(k.topic, k.group, sys), bytes: m.outBytes.WithLabelValues(k.topic, k.group, sys)}
 }
 
 // retryOrDLQ is Apache's BrokerMetricsManager.isRetryOrDlqTopic.
