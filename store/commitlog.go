@@ -66,12 +66,33 @@ func (cl *commitLog) room(n int64) (*mappedFile, int64, error) {
 	if err != nil {
 		return nil, 0, err
 	}
+	cl.append(seg)
+	return seg, 0, nil
+}
+
+// append makes seg, the segment that follows cur, the one written to and
+// asks for the one after it. The caller holds Store.mu.
+func (cl *commitLog) append(seg *mappedFile) {
 	cl.listMu.Lock()
 	cl.files.appendFile(seg)
 	cl.listMu.Unlock()
-	cl.cur = seg
+	if c := cl.cur; c != nil {
+		c.adviseWritten()
+	}
+	cl.setCur(seg, 0)
 	cl.alloc.request(seg.end())
-	return seg, 0, nil
+}
+
+// setCur makes seg, written up to pos, the segment appended to. Its pages
+// from pos on are advised random: without read-ahead every page the
+// writer faults in is a single small folio. Read-ahead fills the page
+// cache with large folios (Linux 6.16+ on ext4), a folio is written back
+// whole once any byte of it is dirty, and a SYNC_FLUSH group commit of a
+// few kilobytes then wrote megabytes (2.6 GB/s of writes at 28k msg/s of
+// 1 KiB, against 100 MB/s with small folios). The caller holds Store.mu.
+func (cl *commitLog) setCur(seg *mappedFile, pos int64) {
+	cl.cur = seg
+	_ = unix.Madvise(seg.data[pos&^(pageSize-1):], unix.MADV_RANDOM) // advice only
 }
 
 // recordAt returns the size bytes at off and the segment they are in, if

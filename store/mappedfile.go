@@ -111,6 +111,12 @@ func (m *mappedFile) adviseRandom() {
 	_ = unix.Madvise(m.data, unix.MADV_RANDOM) // advice only
 }
 
+// adviseWritten gives a segment that is no longer written to read-ahead
+// back for its later cold reads (see commitLog.setCur).
+func (m *mappedFile) adviseWritten() {
+	_ = unix.Madvise(m.data, unix.MADV_NORMAL) // advice only
+}
+
 func (m *mappedFile) size() int64 { return int64(len(m.data)) }
 func (m *mappedFile) end() int64  { return m.start + int64(len(m.data)) }
 

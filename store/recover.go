@@ -162,7 +162,7 @@ func (s *Store) truncateCommitLog(end int64, dirtyTail bool) error {
 		return nil
 	}
 	last := keep[len(keep)-1]
-	s.cl.cur = last
+	s.cl.setCur(last, end-last.start)
 	if dirtyTail && end < last.end() {
 		s.log.Warn("truncating commit log after the last valid record", "offset", end)
 		return last.zeroFrom(end - last.start)

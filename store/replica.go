@@ -162,11 +162,7 @@ func (s *Store) appendReplicaLocked(off int64, data []byte, arrivals *[]replArri
 			if seg, err = s.cl.alloc.take(off); err != nil {
 				return fmt.Errorf("create commit log segment: %w", err)
 			}
-			s.cl.listMu.Lock()
-			s.cl.files.appendFile(seg)
-			s.cl.listMu.Unlock()
-			s.cl.cur = seg
-			s.cl.alloc.request(seg.end())
+			s.cl.append(seg)
 		}
 		pos := off - seg.start
 		n := copy(seg.data[pos:], data)
