@@ -52,7 +52,28 @@ type Conn struct {
 	// Language is the LanguageCode of the last request seen.
 	language atomic.Uint32
 	version  atomic.Int32
+
+	// out gathers the frames of a socket connection for the event loop;
+	// flush is c.flushOut, made once.
+	out   outBatch
+	flush gnet.AsyncCallback
 }
+
+// outBatch holds the frames written to a socket connection since the
+// event loop last wrote them. Workers append whole frames; the first
+// frame into an empty batch queues one flush task, and every frame
+// appended before the task runs goes out in the same write(2), so a burst
+// of responses (a group commit waking its producers, many pulls answered
+// at once) costs one system call instead of one each.
+type outBatch struct {
+	mu     sync.Mutex
+	buf    []byte // frames not yet handed to the event loop
+	spare  []byte // the previous buf, written and ready for reuse
+	queued bool   // a flush task is queued on the event loop
+}
+
+// maxSpareBatch is the largest batch buffer kept for reuse.
+const maxSpareBatch = 1 << 20
 
 // ID is a process-unique connection number.
 func (c *Conn) ID() uint64 { return c.id }
@@ -78,6 +99,9 @@ func (c *Conn) Write(cmd *wire.Command) error {
 		return ErrClosed
 	}
 	c.touch()
+	if c.sock && c.tls == nil {
+		return c.writeBatched(cmd)
+	}
 	bb := bytebufferpool.Get()
 	bb.B = cmd.AppendFrame(bb.B[:0])
 	if c.tls != nil {
@@ -100,6 +124,61 @@ func (c *Conn) Write(cmd *wire.Command) error {
 		c.unreserve(n)
 	}
 	return err
+}
+
+// writeBatched appends cmd's frame to the batch and queues a flush if
+// none is queued.
+func (c *Conn) writeBatched(cmd *wire.Command) error {
+	b := &c.out
+	b.mu.Lock()
+	start := len(b.buf)
+	b.buf = cmd.AppendFrame(b.buf)
+	n := len(b.buf) - start
+	if !c.reserve(n) {
+		b.buf = b.buf[:start]
+		b.mu.Unlock()
+		return ErrClosed
+	}
+	queue := !b.queued
+	b.queued = true
+	b.mu.Unlock()
+	if !queue {
+		return nil
+	}
+	// An empty writev runs no system call: the task only calls flush.
+	err := c.gc.AsyncWritev(nil, c.flush)
+	if err != nil {
+		b.mu.Lock()
+		dropped := len(b.buf)
+		b.buf, b.queued = b.buf[:0], false
+		b.mu.Unlock()
+		c.unreserve(dropped)
+	}
+	return err
+}
+
+// flushOut runs on the event loop: it takes the batch and writes it (what
+// the socket does not take goes to gnet's outbound buffer).
+func (c *Conn) flushOut(gc gnet.Conn, err error) error {
+	b := &c.out
+	b.mu.Lock()
+	buf := b.buf
+	b.buf, b.spare, b.queued = b.spare[:0], nil, false
+	b.mu.Unlock()
+	if err == nil && len(buf) > 0 {
+		_, _ = gc.Write(buf) // a failed write closes the connection
+	}
+	if err == nil {
+		c.written(gc, len(buf))
+	} else {
+		c.unreserve(len(buf))
+	}
+	if cap(buf) <= maxSpareBatch {
+		b.mu.Lock()
+		b.spare = buf[:0]
+		b.mu.Unlock()
+	}
+	return nil
 }
 
 // WriteVec sends cmd with a body made of parts (which may alias store

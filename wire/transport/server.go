@@ -331,6 +331,7 @@ func (s *Server) OnOpen(gc gnet.Conn) ([]byte, gnet.Action) {
 		return nil, gnet.Close
 	}
 	c := &Conn{gc: gc, srv: s, id: s.nextID.Add(1), remote: addrPort(gc.RemoteAddr()), local: addrPort(gc.LocalAddr()), sock: true}
+	c.flush = c.flushOut
 	c.touch()
 	gc.SetContext(c)
 	s.conns[c.id] = c

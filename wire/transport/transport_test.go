@@ -169,3 +169,42 @@ func TestRouterRejectsDuplicates(t *testing.T) {
 	h := func(*Request) *wire.Command { return nil }
 	NewRouter([]Route{{Code: 10, Handler: h, Class: Send}, {Code: 10, Handler: h, Class: Send}})
 }
+
+// TestBatchedResponsesArriveWhole drives many concurrent requests with
+// bodies up to 96 KiB through one connection, so responses gather in the
+// connection's batch and overflow the socket into gnet's outbound buffer;
+// every response must arrive once, whole, matched to its request.
+func TestBatchedResponsesArriveWhole(t *testing.T) {
+	addr, _ := startEcho(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	cl, err := Dial(ctx, addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	var wg sync.WaitGroup
+	for g := range 64 {
+		wg.Go(func() {
+			for i := range 20 {
+				v := fmt.Sprint(g, "/", i)
+				body := make([]byte, (g*7919+i*104729)%(96<<10))
+				for j := range body {
+					body[j] = byte(g + i + j)
+				}
+				req := wire.NewRequest(wire.SendMessage, wire.Field{Key: "v", Value: v})
+				req.Body = body
+				resp, err := cl.Invoke(ctx, req)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if resp.ExtValue("echo") != v || string(resp.Body) != string(body) {
+					t.Errorf("response to %s: echo %q, %d body bytes (want %d)", v, resp.ExtValue("echo"), len(resp.Body), len(body))
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
