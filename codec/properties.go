@@ -101,8 +101,13 @@ func ParseProperties(s string) map[string]string {
 
 // PropertyValue returns the value of key in the properties string s by the
 // rules of ParseProperties (the last occurrence wins) without building a
-// map or allocating.
+// map or allocating. Most lookups are for keys a message does not carry
+// (timer, delay, transaction flags), so a key that occurs nowhere in s is
+// turned away by one substring search before any parsing.
 func PropertyValue(s, key string) (string, bool) {
+	if key == "" || !strings.Contains(s, key) {
+		return "", false
+	}
 	var val string
 	found := false
 	for s != "" {

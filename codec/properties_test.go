@@ -91,3 +91,20 @@ func FuzzParseProperties(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkPropertyValue looks up a key a Go client's message carries and
+// one it does not.
+func BenchmarkPropertyValue(b *testing.B) {
+	props := EncodeProperties(map[string]string{
+		PropertyUniqKey: "7F0000010001175A5A1E3F0A2B3C0000", PropertyTags: "TagA", PropertyKeys: "order-42",
+		PropertyWaitStoreMsgOK: "true", "MSGREGION": "DefaultRegion", "TRACE_ON": "true",
+	})
+	for b.Loop() {
+		if _, ok := PropertyValue(props, PropertyTags); !ok {
+			b.Fatal("no tags")
+		}
+		if _, ok := PropertyValue(props, PropertyTimerDeliverMS); ok {
+			b.Fatal("timer")
+		}
+	}
+}
