@@ -48,14 +48,11 @@ type Broker struct {
 	storeHost netip.AddrPort
 
 	registerNow chan struct{}
-	// registerMu serializes registrations, so no NameServer gets an older
-	// topic table after a newer one.
-	registerMu sync.Mutex
-	uniq       uniqKeys
-	gets       getStats        // messages handed to consumers (get_stats.go)
-	pulled     pullOffsetTable // pull offsets (pull_offsets.go)
-	booted     time.Time       // when New opened the broker (runtime info's bootTimestamp)
-	obs        brokerMetrics   // Prometheus metrics and endpoint (metrics.go)
+	uniq        uniqKeys
+	gets        getStats        // messages handed to consumers (get_stats.go)
+	pulled      pullOffsetTable // pull offsets (pull_offsets.go)
+	booted      time.Time       // when New opened the broker (runtime info's bootTimestamp)
+	obs         brokerMetrics   // Prometheus metrics and endpoint (metrics.go)
 
 	stop    chan struct{}
 	wg      sync.WaitGroup

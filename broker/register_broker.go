@@ -4,10 +4,7 @@ package broker
 // mirroring Java's BrokerOuterAPI.registerBrokerAll:
 //  1. The broker registers with every NameServer at start, every
 //     registerNameServerPeriod (30 s, clamped to 10-60 s), and at once after
-//     any topic change (triggerRegister). A topic a send creates is
-//     registered before the send is answered (registerAll from the handler,
-//     as Java's createTopicInSendMessageMethod does): a client that sends
-//     and then starts a consumer of that topic finds its route.
+//     any topic change (triggerRegister).
 //  2. The body is the uncompressed RegisterBrokerBody with the whole topic
 //     table and its DataVersion; the header carries brokerName, brokerAddr,
 //     clusterName, haServerAddr, brokerId, heartbeatTimeoutMillis and the
@@ -97,15 +94,12 @@ func (b *Broker) registerHeader() []wire.Field {
 	}
 }
 
-// registerAll registers the topic table with every NameServer in parallel
-// and returns once each has answered or timed out.
+// registerAll registers the topic table with every NameServer in parallel.
 func (b *Broker) registerAll() {
 	addrs := b.conf().NamesrvAddrs()
 	if len(addrs) == 0 || !b.controllerReady() {
 		return
 	}
-	b.registerMu.Lock()
-	defer b.registerMu.Unlock()
 	w := b.topics.wrapper()
 	if b.conf().BrokerPermission&compat.PermWrite == 0 || b.conf().BrokerPermission&compat.PermRead == 0 {
 		for _, tc := range w.TopicConfigTable {

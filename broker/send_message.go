@@ -215,7 +215,7 @@ func (b *Broker) autoCreateTopic(h *codec.SendMessageRequestHeader) (codec.Topic
 	tc, created, err := b.topics.putIfAbsent(tc)
 	if created {
 		b.log.Info("auto-created topic", "topic", h.Topic, "queues", queues, "producerGroup", h.ProducerGroup)
-		b.registerAll()
+		b.triggerRegister()
 	}
 	return tc, true, err
 }
@@ -228,7 +228,7 @@ func (b *Broker) createRetryTopic(group string, queues int) (codec.TopicConfig, 
 	tc, created, err := b.topics.putIfAbsent(codec.TopicConfig{TopicName: compat.RetryTopic(group),
 		ReadQueueNums: queues, WriteQueueNums: queues, Perm: compat.PermRead | compat.PermWrite})
 	if created {
-		b.registerAll()
+		b.triggerRegister()
 	}
 	return tc, true, err
 }
