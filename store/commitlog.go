@@ -86,7 +86,7 @@ func (cl *commitLog) append(seg *mappedFile) {
 // setCur makes seg, written up to pos, the segment appended to. Its pages
 // from pos on are advised random: without read-ahead every page the
 // writer faults in is a single small folio. Read-ahead fills the page
-// cache with large folios (Linux 6.16+ on ext4), a folio is written back
+// cache with large folios (seen on Linux 6.18 with ext4), a folio is written back
 // whole once any byte of it is dirty, and a SYNC_FLUSH group commit of a
 // few kilobytes then wrote megabytes (2.6 GB/s of writes at 28k msg/s of
 // 1 KiB, against 100 MB/s with small folios). The caller holds Store.mu.
