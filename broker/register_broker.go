@@ -3,8 +3,9 @@ package broker
 // The broker side of REGISTER_BROKER (103) and UNREGISTER_BROKER (104),
 // mirroring Java's BrokerOuterAPI.registerBrokerAll:
 //  1. The broker registers with every NameServer at start, every
-//     registerNameServerPeriod (30 s, clamped to 10-60 s), and at once after
-//     any topic change (triggerRegister).
+//     registerNameServerPeriod (30 s, clamped to 10-60 s), at once after
+//     any topic change (triggerRegister), and again 1 s (doubling up to the
+//     period) after a registration that failed.
 //  2. The body is the uncompressed RegisterBrokerBody with the whole topic
 //     table and its DataVersion; the header carries brokerName, brokerAddr,
 //     clusterName, haServerAddr, brokerId, heartbeatTimeoutMillis and the
@@ -19,6 +20,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/booster-mq/booster/codec"
@@ -40,15 +42,27 @@ func (b *Broker) registerLoop() {
 	period := time.Duration(min(max(b.conf().RegisterNameServerPeriod, 10000), 60000)) * time.Millisecond
 	t := time.NewTicker(period)
 	defer t.Stop()
-	b.registerAll()
+	// A registration that failed is tried again after 1 s, doubling up to
+	// the period, so a broker started before its NameServer (or one that
+	// timed out) is routable within about a second of the NameServer's start.
+	retry := time.NewTimer(0)
+	defer retry.Stop()
+	backoff := time.Second
 	for {
+		if b.registerAll() {
+			retry.Stop()
+			backoff = time.Second
+		} else {
+			retry.Reset(backoff)
+			backoff = min(2*backoff, period)
+		}
 		select {
 		case <-b.stop:
 			return
 		case <-t.C:
+		case <-retry.C:
 		case <-b.registerNow:
 		}
-		b.registerAll()
 	}
 }
 
@@ -94,11 +108,12 @@ func (b *Broker) registerHeader() []wire.Field {
 	}
 }
 
-// registerAll registers the topic table with every NameServer in parallel.
-func (b *Broker) registerAll() {
+// registerAll registers the topic table with every NameServer in
+// parallel; false when one of them did not take it.
+func (b *Broker) registerAll() bool {
 	addrs := b.conf().NamesrvAddrs()
 	if len(addrs) == 0 || !b.controllerReady() {
-		return
+		return true // nothing to do until the controller names a role, which triggers a registration
 	}
 	w := b.topics.wrapper()
 	if b.conf().BrokerPermission&compat.PermWrite == 0 || b.conf().BrokerPermission&compat.PermRead == 0 {
@@ -109,10 +124,17 @@ func (b *Broker) registerAll() {
 	body := codec.Encode(codec.RegisterBrokerBody{FilterServerList: []string{}, TopicConfigSerializeWrapper: w})
 	crc := int32(crc32.ChecksumIEEE(body) & 0x7FFFFFFF) // UtilAll.crc32 masks the sign bit
 	var wg sync.WaitGroup
+	var failed atomic.Bool
 	for _, addr := range addrs {
 		wg.Add(1)
 		go func(addr string) {
 			defer wg.Done()
+			ok := false
+			defer func() {
+				if !ok {
+					failed.Store(true)
+				}
+			}()
 			ctx, cancel := b.ctx(time.Duration(b.conf().RegisterBrokerTimeoutMills) * time.Millisecond)
 			defer cancel()
 			c, err := b.nsClient(ctx, addr)
@@ -137,10 +159,12 @@ func (b *Broker) registerAll() {
 				b.log.Warn("register broker refused", "namesrv", addr, "code", resp.ResponseCode(), "remark", resp.Remark)
 				return
 			}
+			ok = true
 			b.registered(resp)
 		}(addr)
 	}
 	wg.Wait()
+	return !failed.Load()
 }
 
 // unregisterAll tells every NameServer the broker is going away.
