@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -186,8 +187,26 @@ func (s *Server) Start(addrs ...string) error {
 		if err == nil {
 			err = errors.New("transport: engine stopped during start")
 		}
+		if errors.Is(err, syscall.EBADF) {
+			err = bindCause(addrs, err)
+		}
 		return fmt.Errorf("listen %v: %w", addrs, err)
 	}
+}
+
+// bindCause finds why an engine failed to listen when gnet reports only
+// EBADF: gnet (v2.9) closes a socket whose bind failed and then sets
+// keep-alive on it, so the bind error ("address already in use") is
+// replaced by that setsockopt's. Binding each address again tells.
+func bindCause(addrs []string, gnetErr error) error {
+	for _, a := range addrs {
+		l, err := net.Listen("tcp", a)
+		if err != nil {
+			return err
+		}
+		_ = l.Close()
+	}
+	return gnetErr
 }
 
 // restartDelay is how long serve waits before it restarts an engine that

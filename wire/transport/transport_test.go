@@ -2,10 +2,12 @@ package transport
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -207,4 +209,23 @@ func TestBatchedResponsesArriveWhole(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+// A port another process holds fails Start with the bind error, not the
+// EBADF gnet reports for it.
+func TestStartOnTakenPortSaysSo(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	srv := NewServer(DefaultServerConfig("test"), NewRouter(nil), slog.New(slog.DiscardHandler))
+	err = srv.Start(l.Addr().String())
+	if err == nil {
+		srv.Stop()
+		t.Fatal("Start on a taken port succeeded")
+	}
+	if !errors.Is(err, syscall.EADDRINUSE) {
+		t.Fatalf("Start on a taken port: %v, want address already in use", err)
+	}
 }
