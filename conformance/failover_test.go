@@ -463,10 +463,18 @@ func TestFailoverMasterFencedWithoutController(t *testing.T) {
 	if err := ctl.cmd.Process.Signal(syscall.SIGCONT); err != nil {
 		t.Fatal(err)
 	}
-	master, _ := fc.waitInSync("a master again once the controller is back")
-	eventually(t, 20*time.Second, "the master takes writes again", func() (bool, string) {
-		resp := send(master, 1000)
-		return resp.ResponseCode() == wire.Success, resp.Remark
+	// Right after the thaw the controller still names the fenced master;
+	// its first scan may find every heartbeat stale and elect again, so
+	// the master is read afresh on every attempt.
+	var master string
+	eventually(t, 30*time.Second, "a master takes writes again", func() (bool, string) {
+		m, e, set, err := fc.replica()
+		if err != nil || m == "" {
+			return false, fmt.Sprintf("controller: master %q epoch %d SyncStateSet %v err %v", m, e, set, err)
+		}
+		master = m
+		resp := send(m, 1000)
+		return resp.ResponseCode() == wire.Success, fmt.Sprintf("%s (epoch %d): %s", m, e, resp.Remark)
 	})
 	t.Logf("after the controller came back, %s is master", procs[master].name)
 }

@@ -15,6 +15,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -44,7 +45,8 @@ type Cluster struct {
 	broker *broker.Broker
 	grpc   *proxy.Server
 	con    *console.Server
-	proc   *exec.Cmd
+	proc   *process
+	everUp bool // the broker has registered once: its ports are the clients'
 	nsPort int
 	bPort  int
 }
@@ -65,13 +67,18 @@ func Start(t testing.TB, opts ...Option) *Cluster {
 	for _, o := range opts {
 		o(c.extra)
 	}
-	c.nsPort = testutil.FreePort(t, 0)
-	c.bPort = testutil.FreePort(t, 2)
-	c.NamesrvAddr = fmt.Sprintf("127.0.0.1:%d", c.nsPort)
-	c.BrokerAddr = fmt.Sprintf("127.0.0.1:%d", c.bPort)
+	c.pickPorts()
 	c.start()
 	t.Cleanup(c.Stop)
 	return c
+}
+
+// pickPorts chooses the NameServer's and the broker's ports.
+func (c *Cluster) pickPorts() {
+	c.nsPort = testutil.FreePort(c.t, 0)
+	c.bPort = testutil.FreePort(c.t, 2)
+	c.NamesrvAddr = fmt.Sprintf("127.0.0.1:%d", c.nsPort)
+	c.BrokerAddr = fmt.Sprintf("127.0.0.1:%d", c.bPort)
 }
 
 func (c *Cluster) conf() map[string]string {
@@ -121,8 +128,8 @@ func (c *Cluster) start() {
 		}
 	}
 	// A restart in one process can race the previous gnet engine's last
-	// socket closes (seen as "setsockopt: bad file descriptor"); retry a
-	// few times before failing.
+	// socket closes (the port still bound); retry a few times before
+	// failing.
 	var b *broker.Broker
 	for attempt := 1; ; attempt++ {
 		var err error
@@ -150,11 +157,31 @@ func (c *Cluster) start() {
 	if err != nil {
 		t.Fatalf("start console: %v", err)
 	}
-	c.waitRegistered()
+	c.waitRegistered(nil)
 }
 
-// startProcess runs `booster standalone -c conf` as a subprocess.
+// startProcess runs `booster standalone -c conf` as a subprocess. On the
+// first start a process that exits at once because another test took one
+// of its ports between FreePort's check and its bind is started again on
+// fresh ports.
 func (c *Cluster) startProcess(bin string) {
+	for attempt := 1; ; attempt++ {
+		p := c.spawn(bin)
+		exitErr, up := c.waitRegistered(p)
+		if up {
+			return
+		}
+		if c.everUp || attempt == 3 || !strings.Contains(p.tail.String(), "address already in use") {
+			c.t.Fatalf("booster standalone exited before registering (%v); its last log lines:\n%s", exitErr, p.tail.String())
+		}
+		c.t.Logf("booster standalone lost a port race (attempt %d); retrying on other ports", attempt)
+		c.pickPorts()
+	}
+}
+
+// spawn writes broker.conf and starts the subprocess; its stderr goes to
+// a tail kept for failure reports.
+func (c *Cluster) spawn(bin string) *process {
 	t := c.t
 	conf := filepath.Join(c.dir, "broker.conf")
 	var sb strings.Builder
@@ -172,31 +199,89 @@ func (c *Cluster) startProcess(bin string) {
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start %s: %v", bin, err)
 	}
+	p := &process{cmd: cmd, exited: make(chan struct{}), tail: &logTail{}}
 	go func() {
 		sc := bufio.NewScanner(out)
 		for sc.Scan() {
+			p.tail.add(sc.Text())
 			if os.Getenv("BOOSTER_TEST_LOG") != "" {
 				fmt.Fprintln(os.Stderr, "booster:", sc.Text())
 			}
 		}
+		p.err = cmd.Wait() // after the last read, as StderrPipe requires
+		close(p.exited)
 	}()
-	c.proc = cmd
-	c.waitRegistered()
+	c.proc = p
+	return p
+}
+
+// process is a booster subprocess.
+type process struct {
+	cmd    *exec.Cmd
+	tail   *logTail
+	exited chan struct{} // closed once it has exited; err is its Wait error
+	err    error
+}
+
+// logTail keeps the last lines a process logged.
+type logTail struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+func (l *logTail) add(line string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.lines) == 40 {
+		l.lines = append(l.lines[:0], l.lines[1:]...)
+	}
+	l.lines = append(l.lines, line)
+}
+
+func (l *logTail) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return strings.Join(l.lines, "\n")
+}
+
+// registered reports whether the NameServer routes TBW102 to a broker.
+func (c *Cluster) registered() bool {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	cl, err := transport.Dial(ctx, c.NamesrvAddr)
+	if err != nil {
+		return false
+	}
+	defer cl.Close()
+	resp, err := cl.Invoke(ctx, wire.NewRequest(wire.GetRouteinfoByTopic, wire.Field{Key: "topic", Value: "TBW102"}))
+	return err == nil && resp.ResponseCode() == wire.Success
 }
 
 // waitRegistered polls the NameServer until the broker's route is there.
-func (c *Cluster) waitRegistered() {
-	testutil.Eventually(c.t, 10*time.Second, "broker registered with NameServer", func() bool {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-		defer cancel()
-		cl, err := transport.Dial(ctx, c.NamesrvAddr)
-		if err != nil {
-			return false
+// With a subprocess p it returns early, up false, when p exits; a timeout
+// fails the test with the subprocess's last log lines.
+func (c *Cluster) waitRegistered(p *process) (exitErr error, up bool) {
+	const timeout = 20 * time.Second
+	deadline := time.Now().Add(timeout)
+	for !c.registered() {
+		if p != nil {
+			select {
+			case <-p.exited:
+				return p.err, false
+			default:
+			}
 		}
-		defer cl.Close()
-		resp, err := cl.Invoke(ctx, wire.NewRequest(wire.GetRouteinfoByTopic, wire.Field{Key: "topic", Value: "TBW102"}))
-		return err == nil && resp.ResponseCode() == wire.Success
-	})
+		if time.Now().After(deadline) {
+			tail := ""
+			if p != nil {
+				tail = "; its last log lines:\n" + p.tail.String()
+			}
+			c.t.Fatalf("timed out after %v waiting for the broker to register with the NameServer%s", timeout, tail)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	c.everUp = true
+	return nil, true
 }
 
 // StopBroker stops the broker (cleanly, or with SIGKILL for a subprocess
@@ -221,8 +306,8 @@ func (c *Cluster) StopBroker(kill bool) {
 		if kill {
 			sig = syscall.SIGKILL
 		}
-		_ = c.proc.Process.Signal(sig)
-		_ = c.proc.Wait()
+		_ = c.proc.cmd.Process.Signal(sig)
+		<-c.proc.exited
 		c.proc = nil
 	}
 }
@@ -256,8 +341,8 @@ func (c *Cluster) Broker() *broker.Broker { return c.broker }
 // PID returns the process id of the broker subprocess, or 0 when the
 // broker runs in process or is external.
 func (c *Cluster) PID() int {
-	if c.proc == nil || c.proc.Process == nil {
+	if c.proc == nil {
 		return 0
 	}
-	return c.proc.Process.Pid
+	return c.proc.cmd.Process.Pid
 }
