@@ -5,7 +5,8 @@ package broker
 //  1. The broker registers with every NameServer at start, every
 //     registerNameServerPeriod (30 s, clamped to 10-60 s), at once after
 //     any topic change (triggerRegister), and again 1 s (doubling up to the
-//     period) after a registration that failed.
+//     period) after a registration that failed. A topic a send auto-creates
+//     is registered alone before the send is answered (registerCreated).
 //  2. The body is the uncompressed RegisterBrokerBody with the whole topic
 //     table and its DataVersion; the header carries brokerName, brokerAddr,
 //     clusterName, haServerAddr, brokerId, heartbeatTimeoutMillis and the
@@ -79,11 +80,17 @@ func (b *Broker) nsClient(ctx context.Context, addr string) (*transport.Client, 
 		return nil, err
 	}
 	b.nsMu.Lock()
+	defer b.nsMu.Unlock()
 	if old := b.ns[addr]; old != nil {
+		if old.Err() == nil {
+			// Another registration dialed meanwhile: keep its connection,
+			// since closing one makes the NameServer drop the broker.
+			c.Close()
+			return old, nil
+		}
 		old.Close()
 	}
 	b.ns[addr] = c
-	b.nsMu.Unlock()
 	return c, nil
 }
 
@@ -111,11 +118,44 @@ func (b *Broker) registerHeader() []wire.Field {
 // registerAll registers the topic table with every NameServer in
 // parallel; false when one of them did not take it.
 func (b *Broker) registerAll() bool {
-	addrs := b.conf().NamesrvAddrs()
-	if len(addrs) == 0 || !b.controllerReady() {
+	if !b.controllerReady() {
 		return true // nothing to do until the controller names a role, which triggers a registration
 	}
-	w := b.topics.wrapper()
+	return b.registerTable(b.topics.wrapper(), time.Duration(b.conf().RegisterBrokerTimeoutMills)*time.Millisecond)
+}
+
+// createdTopicRegisterTimeout bounds how long a send that created its
+// topic waits for the NameServers before it is answered anyway.
+const createdTopicRegisterTimeout = time.Second
+
+// registerCreated registers a topic a send has just created, alone, with
+// every NameServer before the send is answered, as Java's
+// createTopicInSendMessageMethod does (registerIncrementBrokerData): a
+// client that sends and then starts a consumer of the topic finds its
+// route. The whole table follows from the registration loop. The one-topic
+// table carries the table's state version but a DataVersion no full
+// registration has (timestamp 0), so the NameServer takes the next full
+// table as changed instead of skipping topics another change touched.
+func (b *Broker) registerCreated(tc codec.TopicConfig) {
+	defer b.triggerRegister()
+	if !b.controllerReady() {
+		return
+	}
+	v := b.topics.dataVersion()
+	w := codec.TopicConfigSerializeWrapper{
+		DataVersion:      codec.DataVersion{StateVersion: v.StateVersion, Counter: v.Counter},
+		TopicConfigTable: map[string]*codec.TopicConfig{tc.TopicName: &tc},
+	}
+	b.registerTable(w, min(createdTopicRegisterTimeout, time.Duration(b.conf().RegisterBrokerTimeoutMills)*time.Millisecond))
+}
+
+// registerTable sends REGISTER_BROKER with the topic table w to every
+// NameServer in parallel and reports whether each took it.
+func (b *Broker) registerTable(w codec.TopicConfigSerializeWrapper, timeout time.Duration) bool {
+	addrs := b.conf().NamesrvAddrs()
+	if len(addrs) == 0 {
+		return true
+	}
 	if b.conf().BrokerPermission&compat.PermWrite == 0 || b.conf().BrokerPermission&compat.PermRead == 0 {
 		for _, tc := range w.TopicConfigTable {
 			tc.Perm &= b.conf().BrokerPermission
@@ -135,7 +175,7 @@ func (b *Broker) registerAll() bool {
 					failed.Store(true)
 				}
 			}()
-			ctx, cancel := b.ctx(time.Duration(b.conf().RegisterBrokerTimeoutMills) * time.Millisecond)
+			ctx, cancel := b.ctx(timeout)
 			defer cancel()
 			c, err := b.nsClient(ctx, addr)
 			if err != nil {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/booster-mq/booster/broker"
+	"github.com/booster-mq/booster/internal/testcluster"
 	"github.com/booster-mq/booster/internal/testutil"
 	"github.com/booster-mq/booster/namesrv"
 	"github.com/booster-mq/booster/wire"
@@ -59,5 +60,23 @@ func TestBrokerStartedBeforeNameServerRegisters(t *testing.T) {
 			t.Fatalf("the broker did not register within 30 s of the NameServer's start (last answer %v, %v)", resp, err)
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// A send that auto-creates its topic is answered only once the NameServer
+// routes the topic: a route lookup right after the answer finds it (a
+// client that sends and then starts a consumer of the topic needs this).
+func TestAutoCreatedTopicRoutableWhenSendAnswered(t *testing.T) {
+	c := testcluster.Start(t)
+	br, ns := dial(t, c.BrokerAddr, wire.RocketMQ), dial(t, c.NamesrvAddr, wire.JSON)
+	for i := range 20 {
+		topic := fmt.Sprintf("auto-%d-%d", time.Now().UnixNano(), i)
+		if resp := invoke(t, br, sendV2(topic, 0, "", []byte("x"))); resp.ResponseCode() != wire.Success {
+			t.Fatalf("send to new topic %s: %v %s", topic, resp.ResponseCode(), resp.Remark)
+		}
+		resp := invoke(t, ns, wire.NewRequest(wire.GetRouteinfoByTopic, wire.Field{Key: "topic", Value: topic}))
+		if resp.ResponseCode() != wire.Success {
+			t.Fatalf("route of %s right after the send that created it: %v %s", topic, resp.ResponseCode(), resp.Remark)
+		}
 	}
 }

@@ -215,7 +215,7 @@ func (b *Broker) autoCreateTopic(h *codec.SendMessageRequestHeader) (codec.Topic
 	tc, created, err := b.topics.putIfAbsent(tc)
 	if created {
 		b.log.Info("auto-created topic", "topic", h.Topic, "queues", queues, "producerGroup", h.ProducerGroup)
-		b.triggerRegister()
+		b.registerCreated(tc)
 	}
 	return tc, true, err
 }
