@@ -111,6 +111,23 @@ func TestDeleteTopicWithBrokerRegistration(t *testing.T) {
 	}
 }
 
+// A one-topic table is an incremental registration (a topic a send just
+// created): it adds that topic and deletes none of the others even with
+// deleteTopicWithBrokerRegistration.
+func TestIncrementalRegistrationDeletesNothing(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, func(c *Config) { c.DeleteTopicWithBrokerRegistration = true })
+	cl := dial(t, s.Addr(), wire.JSON)
+	b := brokerA()
+	b.register(t, cl)
+	b.topics = []*codec.TopicConfig{topicConfig("Created", 4, 6)}
+	b.dv = codec.DataVersion{Counter: b.dv.Counter + 1}
+	b.register(t, cl)
+	if !routed(t, cl, "TopicA") || !routed(t, cl, "TBW102") || !routed(t, cl, "Created") {
+		t.Fatal("an incremental registration dropped topics or did not add its own")
+	}
+}
+
 func TestRegisterChecksCRC(t *testing.T) {
 	t.Parallel()
 	s := startServer(t, nil)

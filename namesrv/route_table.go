@@ -160,7 +160,10 @@ func (t *routeTable) register(r *registration, deleteMissingTopics bool, now tim
 	primeSlave := r.actingMaster != nil && !isMaster && r.id == minID(bd.BrokerAddrs)
 	if isMaster || primeSlave {
 		changed := t.dataVersionChanged(key, &r.topics.DataVersion)
-		if deleteMissingTopics && len(r.topics.TopicQueueMappingInfoMap) == 0 {
+		// A one-topic table is incremental (see above): it lists only the
+		// new topic, so it deletes nothing.
+		incremental := len(r.topics.TopicConfigTable) == 1
+		if deleteMissingTopics && !incremental && len(r.topics.TopicQueueMappingInfoMap) == 0 {
 			for topic, qds := range t.topics {
 				if _, listed := r.topics.TopicConfigTable[topic]; listed {
 					continue
