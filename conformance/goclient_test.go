@@ -589,3 +589,37 @@ func TestSendBatch(t *testing.T) {
 		}
 	}
 }
+
+// TestConsumerStartsRightAfterAutoCreatingSend is the README quick start:
+// a send auto-creates a topic, and a push consumer of that topic started
+// right after its answer must find the topic's route (the Go client's
+// Start fails outright when the NameServer does not know the topic yet),
+// so the broker registers a topic a send creates before it answers.
+func TestConsumerStartsRightAfterAutoCreatingSend(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	// One instance name for the producer and its consumers, as the quick
+	// start's defaults give: they share one client, whose route table the
+	// send has just filled from TBW102.
+	inst := instanceName("quickstart")
+	p := h.newProducer(producer.WithInstanceName(inst))
+	for i := range 5 {
+		topic := h.name(fmt.Sprintf("t%d", i))
+		body := fmt.Sprintf("first-%d", i)
+		sendSync(t, p, primitive.NewMessage(topic, []byte(body)))
+		col := &collector{}
+		pc, err := consumer.NewPushConsumer(consumer.WithNameServer(h.ns), consumer.WithGroupName(h.name(fmt.Sprintf("g%d", i))),
+			consumer.WithInstance(inst), consumer.WithConsumeFromWhere(consumer.ConsumeFromFirstOffset))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := pc.Subscribe(topic, subAll, col.consume); err != nil {
+			t.Fatal(err)
+		}
+		if err := pc.Start(); err != nil {
+			t.Fatalf("consumer of %s started right after the send that created it: %v", topic, err)
+		}
+		t.Cleanup(func() { _ = shutdownConsumer(pc) })
+		col.waitAll(t, "the message that created the topic", []string{body})
+	}
+}
