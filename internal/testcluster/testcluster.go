@@ -167,7 +167,7 @@ func (c *Cluster) start() {
 func (c *Cluster) startProcess(bin string) {
 	for attempt := 1; ; attempt++ {
 		p := c.spawn(bin)
-		exitErr, up := c.waitRegistered(p)
+		up, exitErr := c.waitRegistered(p)
 		if up {
 			return
 		}
@@ -260,14 +260,14 @@ func (c *Cluster) registered() bool {
 // waitRegistered polls the NameServer until the broker's route is there.
 // With a subprocess p it returns early, up false, when p exits; a timeout
 // fails the test with the subprocess's last log lines.
-func (c *Cluster) waitRegistered(p *process) (exitErr error, up bool) {
+func (c *Cluster) waitRegistered(p *process) (up bool, exitErr error) {
 	const timeout = 20 * time.Second
 	deadline := time.Now().Add(timeout)
 	for !c.registered() {
 		if p != nil {
 			select {
 			case <-p.exited:
-				return p.err, false
+				return false, p.err
 			default:
 			}
 		}
@@ -281,7 +281,7 @@ func (c *Cluster) waitRegistered(p *process) (exitErr error, up bool) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	c.everUp = true
-	return nil, true
+	return true, nil
 }
 
 // StopBroker stops the broker (cleanly, or with SIGKILL for a subprocess
